@@ -1,0 +1,149 @@
+//! The command-line interface: a thin shell over the engine on Burn's CPU device.
+
+pub mod args;
+pub mod loss_file;
+pub mod run;
+pub mod svg;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use burn::prelude::Device;
+
+pub use args::Cli;
+use args::{BenchArgs, Command, CompareArgs, RunArgs, TrainArgs};
+
+use crate::engine::session::{Session, TrainingConfig};
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Train(args) => train(args),
+        Command::Compare(args) => compare(args),
+        Command::Loss(args) => {
+            let report = loss_file::evaluate_file(&args.file)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
+        Command::Bench(args) => bench(args),
+    }
+}
+
+/// Returns the base configuration: the `--config` file if given, else `preset_config`.
+fn base_config(run: &RunArgs, preset_config: TrainingConfig) -> Result<TrainingConfig> {
+    let Some(path) = &run.config else {
+        return Ok(preset_config);
+    };
+    let text =
+        fs::read_to_string(path).with_context(|| format!("failed to read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!("invalid configuration file {}: expected the `config` object of summary.json", path.display())
+    })
+}
+
+fn train(args: TrainArgs) -> Result<()> {
+    let config = args.run.apply(base_config(&args.run, TrainingConfig::preset(args.preset))?);
+    config.validate()?;
+    log::info!("training {} for {} steps", args.preset.name(), args.run.steps);
+    let outcome = run::train(config, args.run.steps, args.run.log_every, args.preset.name())?;
+    run::write_outputs(&outcome, &args.run.out)?;
+
+    let summary = outcome.summary();
+    println!(
+        "{}: {} steps, collapse {}, effective rank {:.2}, mean std {:.4}, k-NN embedding {:.3}, \
+         representation {:.3}; outputs in {}",
+        args.preset.name(),
+        summary.steps,
+        summary.collapse.name(),
+        summary.effective_rank,
+        summary.mean_std,
+        summary.knn_accuracy_embedding,
+        summary.knn_accuracy_representation,
+        args.run.out.display()
+    );
+    Ok(())
+}
+
+fn compare(args: CompareArgs) -> Result<()> {
+    if args.a == args.b {
+        log::warn!("comparing {} with itself: both runs will be identical", args.a.name());
+    }
+    let run_args = &args.run;
+    if run_args.config.is_some() {
+        bail!("compare takes its loss settings from the two presets, so --config is not supported");
+    }
+    let config_a = run_args.apply(base_config(run_args, TrainingConfig::preset(args.a))?);
+    let config_b = run_args.apply(base_config(run_args, TrainingConfig::preset(args.b))?);
+    config_a.validate()?;
+    config_b.validate()?;
+
+    let label_a = format!("A {}", args.a.name());
+    let label_b = format!("B {}", args.b.name());
+    let outcome_a = run::train(config_a, run_args.steps, run_args.log_every, &label_a)?;
+    let outcome_b = run::train(config_b, run_args.steps, run_args.log_every, &label_b)?;
+    run::write_outputs(&outcome_a, &run_args.out.join("a"))?;
+    run::write_outputs(&outcome_b, &run_args.out.join("b"))?;
+
+    let (summary_a, summary_b) = (outcome_a.summary(), outcome_b.summary());
+    let report = serde_json::json!({ "a": summary_a, "b": summary_b });
+    fs::write(run_args.out.join("report.json"), serde_json::to_string_pretty(&report)?)
+        .context("failed to write report.json")?;
+
+    let mut table = format!(
+        "# {} (A) vs {} (B), {} steps, seed {}\n\n| metric | A | B |\n| --- | --- | --- |\n",
+        args.a.name(),
+        args.b.name(),
+        run_args.steps,
+        run_args.seed
+    );
+    let rows = [
+        ("collapse", summary_a.collapse.name().to_string(), summary_b.collapse.name().to_string()),
+        ("effective rank", format!("{:.2}", summary_a.effective_rank), format!("{:.2}", summary_b.effective_rank)),
+        ("mean std", format!("{:.4}", summary_a.mean_std), format!("{:.4}", summary_b.mean_std)),
+        (
+            "mean |correlation|",
+            format!("{:.3}", summary_a.mean_abs_correlation),
+            format!("{:.3}", summary_b.mean_abs_correlation),
+        ),
+        (
+            "k-NN accuracy, embedding",
+            format!("{:.3}", summary_a.knn_accuracy_embedding),
+            format!("{:.3}", summary_b.knn_accuracy_embedding),
+        ),
+        (
+            "k-NN accuracy, representation",
+            format!("{:.3}", summary_a.knn_accuracy_representation),
+            format!("{:.3}", summary_b.knn_accuracy_representation),
+        ),
+    ];
+    for (metric, a, b) in rows {
+        // Writing to a String cannot fail.
+        let _ = writeln!(table, "| {metric} | {a} | {b} |");
+    }
+    fs::write(run_args.out.join("report.md"), &table).context("failed to write report.md")?;
+    print!("{table}");
+    Ok(())
+}
+
+fn bench(args: BenchArgs) -> Result<()> {
+    if args.steps == 0 {
+        bail!("--steps must be at least 1");
+    }
+    let config = TrainingConfig::bench().with_seed(args.seed);
+    let mut session = Session::new(config, &Device::flex())?;
+    pollster::block_on(session.step())?;
+    let start = Instant::now();
+    for _ in 0..args.steps {
+        pollster::block_on(session.step())?;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "bench (B = H = E = 256, digits, flex CPU device): {} steps in {:.2} s, {:.2} steps/s",
+        args.steps,
+        seconds,
+        args.steps as f64 / seconds
+    );
+    Ok(())
+}
