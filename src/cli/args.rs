@@ -33,8 +33,10 @@ pub enum Command {
     Bench(BenchArgs),
 }
 
-/// Arguments of `train`.
+/// Arguments of `train`. Negative numbers parse as values, so `--learning-rate -1` reaches
+/// validation and gets its message.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub struct TrainArgs {
     /// Loss preset; explicit weight flags override it.
     #[arg(long, default_value = "vicreg")]
@@ -46,6 +48,7 @@ pub struct TrainArgs {
 
 /// Arguments of `compare`.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub struct CompareArgs {
     /// Preset of run A.
     #[arg(default_value = "vi-reg")]

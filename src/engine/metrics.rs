@@ -299,6 +299,11 @@ fn mean_cosine_similarity(matrix: &DMatrix<f64>) -> f64 {
 
 /// Accuracy of a cosine-similarity k-NN classifier: each query takes the majority label of its
 /// [`KNN_NEIGHBOURS`] most similar reference rows, ties going to the label of the closest one.
+///
+/// Similarities are computed in `f32`, the precision of the network's outputs, as a float32
+/// PyTorch evaluation computes them. A completely collapsed embedding then scores near chance:
+/// its rows differ from their common direction by about 1e-4, so their cosine similarities
+/// differ from 1 by about 1e-8, below `f32` resolution, and the neighbours it finds are arbitrary.
 pub fn knn_accuracy(
     reference: &DMatrix<f64>,
     reference_labels: &[u8],
@@ -308,7 +313,8 @@ pub fn knn_accuracy(
     if queries.nrows() == 0 || reference.nrows() == 0 {
         return 0.0;
     }
-    let similarity = normalise_rows(queries) * normalise_rows(reference).transpose();
+    let to_f32 = |matrix: DMatrix<f64>| matrix.map(|value| value as f32);
+    let similarity = to_f32(normalise_rows(queries)) * to_f32(normalise_rows(reference)).transpose();
     let neighbours = KNN_NEIGHBOURS.min(reference.nrows());
 
     let mut correct = 0;
