@@ -383,8 +383,8 @@ mod tests {
         let scale = std::f64::consts::FRAC_1_SQRT_2;
         let mut rows = Vec::new();
         for _ in 0..2000 {
-            let major: f64 = 3.0 * StandardNormal.sample(&mut rng) as f64;
-            let minor: f64 = 0.1 * StandardNormal.sample(&mut rng) as f64;
+            let major: f64 = 3.0 * Distribution::<f64>::sample(&StandardNormal, &mut rng);
+            let minor: f64 = 0.1 * Distribution::<f64>::sample(&StandardNormal, &mut rng);
             rows.extend([scale * (major + minor), scale * (major - minor)]);
         }
         let data = DMatrix::from_row_slice(2000, 2, &rows);

@@ -7,6 +7,7 @@ pub mod loss;
 pub mod metrics;
 pub mod model;
 pub mod session;
+pub mod share;
 
 pub use data::{Dataset, DatasetKind};
 pub use loss::{Convention, LossError, LossTerms, VicregLossConfig};
