@@ -31,12 +31,14 @@ fn train_writes_csv_summary_and_plots() {
 
     let csv = std::fs::read_to_string(out.path().join("metrics.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 3, "{csv}");
+    assert_eq!(lines.len(), 4, "{csv}");
     assert!(lines[0].starts_with("step,total,invariance,variance,covariance,effective_rank"));
-    assert!(lines[1].starts_with("10,"));
-    assert!(lines[2].starts_with("20,"));
+    // The first snapshot is taken before training, so it has no loss.
+    assert!(lines[1].starts_with("0,,"), "{}", lines[1]);
+    assert!(lines[2].starts_with("10,"), "{}", lines[2]);
+    assert!(lines[3].starts_with("20,"), "{}", lines[3]);
     // VI-Reg has no covariance term, so that column is empty.
-    assert_eq!(lines[2].split(',').nth(4), Some(""));
+    assert_eq!(lines[3].split(',').nth(4), Some(""));
 
     let summary = read_json(&out.path().join("summary.json"));
     for key in ["effective_rank", "mean_std", "knn_accuracy_embedding", "knn_accuracy_representation"] {

@@ -1,7 +1,6 @@
-//! Training runs on the CPU device, and the files they write: `metrics.csv`, `summary.json` and
-//! SVG plots.
+//! Training runs on the CPU device, and the files they write: `metrics.csv` (one row per metrics
+//! snapshot, the first before training), `summary.json` and SVG plots.
 
-use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -11,39 +10,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::engine::metrics::{Collapse, MetricsSnapshot};
+use crate::engine::report;
 use crate::engine::session::{Session, TrainingConfig};
 
 /// Runs of at least this many steps show a progress bar (on a terminal).
 const PROGRESS_BAR_MIN_STEPS: usize = 200;
-
-/// One row of `metrics.csv`: the loss of a logged step and the metrics after it.
-#[derive(Clone, Debug, Serialize)]
-pub struct MetricsRow {
-    /// Steps taken.
-    pub step: usize,
-    /// Weighted total loss of the step.
-    pub total: f32,
-    /// Invariance term, empty when switched off.
-    pub invariance: Option<f32>,
-    /// Variance part (both views, as the convention combines them).
-    pub variance: Option<f32>,
-    /// Covariance part `c(Z) + c(Z')`.
-    pub covariance: Option<f32>,
-    /// Effective rank of the eval embedding.
-    pub effective_rank: f64,
-    /// Mean std of the eval embedding.
-    pub mean_std: f64,
-    /// Mean off-diagonal |correlation|.
-    pub mean_abs_correlation: f64,
-    /// Mean pairwise cosine similarity.
-    pub mean_cosine_similarity: f64,
-    /// k-NN accuracy of the embedding.
-    pub knn_accuracy_embedding: f64,
-    /// k-NN accuracy of the representation.
-    pub knn_accuracy_representation: f64,
-    /// Collapse classification.
-    pub collapse: Collapse,
-}
 
 /// The final numbers of a run as `summary.json` stores them.
 #[derive(Clone, Debug, Serialize)]
@@ -72,12 +43,10 @@ pub struct Summary {
     pub final_loss: Option<crate::engine::loss::LossTerms>,
 }
 
-/// A finished run: its session (with the loss history), its logged rows and the last snapshot.
+/// A finished run: its session (with the loss and metrics history) and the last snapshot.
 pub struct Outcome {
     /// The session after the last step.
     pub session: Session,
-    /// One row per logged step.
-    pub rows: Vec<MetricsRow>,
     /// Metrics after the last step.
     pub last: MetricsSnapshot,
 }
@@ -118,64 +87,19 @@ pub fn train(config: TrainingConfig, steps: usize, log_every: usize, label: &str
     progress.set_prefix(label.to_string());
 
     let log_every = log_every.max(1);
-    let mut rows = Vec::new();
     let mut last = pollster::block_on(session.metrics())?;
     for step in 1..=steps {
-        let record = pollster::block_on(session.step()).with_context(|| {
+        pollster::block_on(session.step()).with_context(|| {
             format!("training stopped at step {step}; the weights from before it are kept")
         })?;
         progress.inc(1);
         if step % log_every == 0 || step == steps {
             last = pollster::block_on(session.metrics())?;
-            let convention = session.config().loss.convention;
             progress.set_message(format!("rank {:.2}, {}", last.effective_rank, last.collapse.name()));
-            rows.push(MetricsRow {
-                step,
-                total: record.terms.total,
-                invariance: record.terms.invariance,
-                variance: record.terms.variance(convention),
-                covariance: record.terms.covariance(),
-                effective_rank: last.effective_rank,
-                mean_std: last.mean_std,
-                mean_abs_correlation: last.mean_abs_correlation,
-                mean_cosine_similarity: last.mean_cosine_similarity,
-                knn_accuracy_embedding: last.knn_accuracy_embedding,
-                knn_accuracy_representation: last.knn_accuracy_representation,
-                collapse: last.collapse,
-            });
         }
     }
     progress.finish_and_clear();
-    Ok(Outcome { session, rows, last })
-}
-
-/// Formats the rows as CSV with a header; a switched-off term is an empty field.
-pub fn metrics_csv(rows: &[MetricsRow]) -> String {
-    let mut csv = String::from(
-        "step,total,invariance,variance,covariance,effective_rank,mean_std,mean_abs_correlation,\
-         mean_cosine_similarity,knn_accuracy_embedding,knn_accuracy_representation,collapse\n",
-    );
-    let optional = |value: Option<f32>| value.map(|v| v.to_string()).unwrap_or_default();
-    for row in rows {
-        // Writing to a String cannot fail.
-        let _ = writeln!(
-            csv,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            row.step,
-            row.total,
-            optional(row.invariance),
-            optional(row.variance),
-            optional(row.covariance),
-            row.effective_rank,
-            row.mean_std,
-            row.mean_abs_correlation,
-            row.mean_cosine_similarity,
-            row.knn_accuracy_embedding,
-            row.knn_accuracy_representation,
-            row.collapse.name()
-        );
-    }
-    csv
+    Ok(Outcome { session, last })
 }
 
 /// Writes `metrics.csv`, `summary.json` and the SVG plots of `outcome` into `dir`.
@@ -185,7 +109,7 @@ pub fn write_outputs(outcome: &Outcome, dir: &Path) -> Result<()> {
         let path = dir.join(name);
         fs::write(&path, contents).with_context(|| format!("failed to write {}", path.display()))
     };
-    write("metrics.csv", metrics_csv(&outcome.rows))?;
+    write("metrics.csv", report::metrics_csv(&report::metrics_rows(&outcome.session)))?;
     write("summary.json", serde_json::to_string_pretty(&outcome.summary())?)?;
     for (name, svg) in super::svg::all_plots(outcome)? {
         write(&name, svg)?;

@@ -21,7 +21,7 @@ const EVAL_EVERY: usize = 5;
 /// Number of points drawn for each synthetic 2-D set.
 const SYNTHETIC_SIZE: usize = 1000;
 
-/// Which data to train on.
+/// The data to train on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DatasetKind {
@@ -87,7 +87,7 @@ pub enum DataError {
     InvalidRow {
         /// One-based row number.
         row: usize,
-        /// What is wrong with it.
+        /// The problem with the row.
         reason: String,
     },
 }
@@ -123,7 +123,7 @@ impl Samples {
 /// A dataset with its fixed train and eval splits.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
-    /// Which dataset this is.
+    /// The dataset's kind.
     pub kind: DatasetKind,
     /// Samples used for training (labels unused there) and as the k-NN reference set.
     pub train: Samples,

@@ -18,7 +18,7 @@ use burn::prelude::*;
 use burn::tensor::activation::relu;
 use serde::{Deserialize, Serialize};
 
-/// How the three terms are scaled and summed.
+/// The scaling and summing of the three terms.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Convention {
@@ -73,7 +73,7 @@ pub struct VicregLossConfig {
     /// Added to the variance before the square root, for numerical stability. Default 1e-4.
     #[config(default = 1e-4)]
     pub epsilon: f64,
-    /// How the terms are scaled and summed. Default [`Convention::Reference`].
+    /// Scaling and summing of the terms. Default [`Convention::Reference`].
     #[config(default = "Convention::Reference")]
     pub convention: Convention,
 }

@@ -8,16 +8,17 @@ use serde::{Deserialize, Serialize};
 pub const KNN_NEIGHBOURS: usize = 10;
 
 /// Below this fraction of γ (or of 1 when γ < 1) the mean embedding std counts as collapsed to a
-/// constant. Complete collapse drives the std to about 1e-5, healthy VICReg settles near 0.7 γ,
-/// so 0.1 separates them by more than an order of magnitude either way.
+/// constant. On the digits, invariance-only training drives the std below 1e-3 within 100 steps
+/// and VICReg holds it near 0.5 γ, so 0.1 is more than an order of magnitude from either.
 pub const COMPLETE_STD_FRACTION: f64 = 0.1;
 
 /// Above this mean off-diagonal |correlation| the embedding dimensions count as copies of one
-/// another. VI-Reg reaches 0.99 and more, healthy VICReg about 0.3.
+/// another. On the digits VI-Reg reaches 0.99 within 200 steps and VICReg stays below 0.65.
 pub const DIMENSIONAL_CORRELATION: f64 = 0.8;
 
 /// Below this effective rank (capped at half the embedding dimension) the embedding counts as
-/// low-dimensional. VI-Reg ends near 1, healthy VICReg on digits near 9 for d = 64.
+/// low-dimensional. On the digits with d = 64, VI-Reg falls to 1.3–1.8 by step 500 while VICReg
+/// stays at 5 or more.
 pub const DIMENSIONAL_RANK: f64 = 2.5;
 
 /// The state of the embedding, from the metrics.

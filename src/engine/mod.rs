@@ -6,6 +6,7 @@ pub mod data;
 pub mod loss;
 pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod session;
 pub mod share;
 

@@ -1,5 +1,5 @@
 //! The encoder, whose output is the representation, and the expander, whose output is the
-//! embedding that the VICReg loss sees. Both are ReLU multilayer perceptrons.
+//! embedding that the VICReg loss is computed on. Both are ReLU multilayer perceptrons.
 //!
 //! Weights are drawn on the host from the session's seed, with PyTorch's default `nn.Linear`
 //! scheme (uniform in `±1/sqrt(fan_in)`), so the same seed gives the same network on every

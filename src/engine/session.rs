@@ -274,6 +274,10 @@ pub struct MetricsPoint {
     pub effective_rank: f64,
     /// Mean std of the eval embedding.
     pub mean_std: f64,
+    /// Mean off-diagonal |correlation| of the eval embedding.
+    pub mean_abs_correlation: f64,
+    /// Mean pairwise cosine similarity of the eval embedding.
+    pub mean_cosine_similarity: f64,
     /// k-NN accuracy of the embedding.
     pub knn_accuracy_embedding: f64,
     /// k-NN accuracy of the representation.
@@ -498,6 +502,8 @@ impl Session {
             step: snapshot.step,
             effective_rank: snapshot.effective_rank,
             mean_std: snapshot.mean_std,
+            mean_abs_correlation: snapshot.mean_abs_correlation,
+            mean_cosine_similarity: snapshot.mean_cosine_similarity,
             knn_accuracy_embedding: snapshot.knn_accuracy_embedding,
             knn_accuracy_representation: snapshot.knn_accuracy_representation,
             collapse: snapshot.collapse,

@@ -1,8 +1,8 @@
 //! Training settings as a URL query string and as a JSON file, so that a link or a file
 //! reproduces a run.
 //!
-//! Reading is forgiving: a malformed or out-of-range value falls back to its default and yields a
-//! [`SettingWarning`] that names the key, the value and the reason, and keys this version does not
+//! Reading is forgiving. A malformed or out-of-range value falls back to its default and yields a
+//! [`SettingWarning`] that names the key, the value and the reason. Keys this version does not
 //! know are skipped, so links keep opening after settings are added or removed.
 
 use std::fmt;
@@ -20,7 +20,7 @@ pub struct SettingWarning {
     pub key: String,
     /// The rejected value, as written.
     pub value: String,
-    /// Why it was rejected.
+    /// The reason for the rejection.
     pub reason: String,
 }
 
