@@ -6,15 +6,15 @@ use std::ops::Range;
 /// width cannot overflow to infinity.
 pub(crate) const MAX_MAGNITUDE: f64 = 1e300;
 
-/// Smallest value a log axis shows. Smaller positive values are skipped like zeros, because
-/// `10^floor(log10(v))` underflows to 0 below about 1e-308.
+/// Smallest value a log axis shows. Smaller positive values are skipped like zeros, because for
+/// subnormal values (below about 2.2e-308) the axis end `10^floor(log10(v))` can underflow to 0.
 pub(crate) const MIN_LOG_VALUE: f64 = 1e-300;
 
 /// Range of a linear axis when there is nothing to plot.
 pub(crate) const DEFAULT_RANGE: Range<f64> = 0.0..1.0;
 
-/// Range of a log axis when there is nothing to plot.
-pub(crate) const DEFAULT_LOG_RANGE: Range<f64> = 0.01..1.0;
+/// Decimal exponents of the log axis range when there is nothing to plot: 0.01 to 1.
+const DEFAULT_LOG_EXPONENTS: (f64, f64) = (-2.0, 0.0);
 
 /// Returns whether a linear axis can show `value`.
 pub(crate) fn is_plottable(value: f64) -> bool {
@@ -28,12 +28,13 @@ pub(crate) fn is_log_plottable(value: f64) -> bool {
 
 /// Returns the smallest and largest plottable value, or `None` when there is none.
 pub(crate) fn extent(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
-    values.into_iter().filter(|&value| is_plottable(value)).fold(None, |extent, value| {
-        match extent {
+    values
+        .into_iter()
+        .filter(|&value| is_plottable(value))
+        .fold(None, |extent, value| match extent {
             None => Some((value, value)),
             Some((low, high)) => Some((low.min(value), high.max(value))),
-        }
-    })
+        })
 }
 
 /// Returns a linear axis range over `extent` with `fraction` of its width added on each side.
@@ -50,7 +51,11 @@ pub(crate) fn padded_range(extent: Option<(f64, f64)>, fraction: f64) -> Range<f
     // Below this width, tick positions would differ from each other by rounding error only.
     if width <= magnitude * 1e-9 {
         let centre = 0.5 * (low + high);
-        let half_width = if magnitude > 0.0 { 0.1 * magnitude } else { 0.5 };
+        let half_width = if magnitude > 0.0 {
+            0.1 * magnitude
+        } else {
+            0.5
+        };
         return (centre - half_width)..(centre + half_width);
     }
     (low - fraction * width)..(high + fraction * width)
@@ -67,20 +72,22 @@ pub(crate) fn zero_based_range(values: impl IntoIterator<Item = f64>) -> Range<f
     }
 }
 
-/// Returns a log axis range that covers the log-plottable `values` and starts and ends on powers
-/// of ten, so that plotters always finds a tick. With no such value it returns
-/// [`DEFAULT_LOG_RANGE`].
+/// Returns a log axis range that covers the log-plottable `values` and starts and ends at powers
+/// of ten, so that plotters always finds a tick. With no such value it spans 0.01 to 1.
 pub(crate) fn log_range(values: impl IntoIterator<Item = f64>) -> Range<f64> {
     let positive = values.into_iter().filter(|&value| is_log_plottable(value));
-    let Some((low, high)) = extent(positive) else {
-        return DEFAULT_LOG_RANGE;
+    let (low_exponent, high_exponent) = match extent(positive) {
+        None => DEFAULT_LOG_EXPONENTS,
+        Some((low, high)) => {
+            let low_exponent = low.log10().floor().max(MIN_LOG_VALUE.log10());
+            let high_exponent = high.log10().ceil().min(MAX_MAGNITUDE.log10());
+            (low_exponent, high_exponent.max(low_exponent + 1.0))
+        }
     };
-    let low_exponent = low.log10().floor().max(MIN_LOG_VALUE.log10());
-    let mut high_exponent = high.log10().ceil().min(MAX_MAGNITUDE.log10());
-    if high_exponent <= low_exponent {
-        high_exponent = low_exponent + 1.0;
-    }
-    10f64.powf(low_exponent)..10f64.powf(high_exponent)
+
+    // The ends reach 1e-9 past the powers of ten, so that rounding in `powf` cannot push a power
+    // just inside the range and cost it its tick label.
+    (10f64.powf(low_exponent) * (1.0 - 1e-9))..(10f64.powf(high_exponent) * (1.0 + 1e-9))
 }
 
 /// Formats a tick value compactly with up to three significant digits: `0.05`, `25` or `1e-6`.
@@ -106,12 +113,20 @@ pub(crate) fn format_tick(value: f64) -> String {
 pub(crate) fn format_integer_tick(value: f64) -> String {
     // Adding 0.0 turns -0.0 into 0.0, so the label never reads "-0".
     let rounded = value.round() + 0.0;
-    if (value - rounded).abs() < 1e-9 { format!("{rounded:.0}") } else { String::new() }
+    if (value - rounded).abs() < 1e-9 {
+        format!("{rounded:.0}")
+    } else {
+        String::new()
+    }
 }
 
 /// Removes trailing zeros after a decimal point, and the point itself when nothing follows it.
 fn trim_zeros(text: &str) -> &str {
-    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { text }
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
@@ -151,7 +166,7 @@ mod tests {
     }
 
     #[test]
-    fn padded_range_of_extreme_values_is_finite() {
+    fn padded_range_extremes_stay_finite() {
         let range = padded_range(Some((-MAX_MAGNITUDE, MAX_MAGNITUDE)), 0.05);
         assert!(range.start.is_finite(), "{range:?}");
         assert!(range.end.is_finite(), "{range:?}");
@@ -172,27 +187,43 @@ mod tests {
         assert!(range.end > 1.0, "{range:?}");
     }
 
-    #[test]
-    fn log_range_snaps_to_powers_of_ten() {
-        let range = log_range([0.02, 3.0, -1.0, 0.0, f64::NAN]);
-        assert!((range.start - 0.01).abs() < 1e-15, "{range:?}");
-        assert!((range.end - 10.0).abs() < 1e-12, "{range:?}");
+    /// Returns whether `a` and `b` agree to a relative 1e-8, which covers the 1e-9 widening.
+    fn close(a: f64, b: f64) -> bool {
+        (a / b - 1.0).abs() < 1e-8
     }
 
     #[test]
-    fn log_range_of_single_value_spans_a_decade() {
+    fn log_range_snaps_to_powers_of_ten() {
+        let range = log_range([0.02, 3.0, -1.0, 0.0, f64::NAN]);
+        assert!(close(range.start, 0.01), "{range:?}");
+        assert!(close(range.end, 10.0), "{range:?}");
+        assert!(
+            range.start < 0.01,
+            "the lower power of ten is inside: {range:?}"
+        );
+        assert!(
+            range.end > 10.0,
+            "the upper power of ten is inside: {range:?}"
+        );
+    }
+
+    #[test]
+    fn log_range_single_value_spans_decade() {
         let range = log_range([5.0]);
-        assert!((range.start - 1.0).abs() < 1e-12, "{range:?}");
-        assert!((range.end - 10.0).abs() < 1e-12, "{range:?}");
+        assert!(close(range.start, 1.0), "{range:?}");
+        assert!(close(range.end, 10.0), "{range:?}");
         let power = log_range([100.0]);
-        assert!((power.start - 100.0).abs() < 1e-9, "{power:?}");
-        assert!((power.end - 1000.0).abs() < 1e-9, "{power:?}");
+        assert!(close(power.start, 100.0), "{power:?}");
+        assert!(close(power.end, 1000.0), "{power:?}");
     }
 
     #[test]
     fn log_range_without_positive_values_is_default() {
-        assert_eq!(log_range([0.0, -3.0, f64::NAN, f64::INFINITY]), DEFAULT_LOG_RANGE);
-        assert_eq!(log_range([]), DEFAULT_LOG_RANGE);
+        for values in [vec![0.0, -3.0, f64::NAN, f64::INFINITY], vec![]] {
+            let range = log_range(values);
+            assert!(close(range.start, 0.01), "{range:?}");
+            assert!(close(range.end, 1.0), "{range:?}");
+        }
     }
 
     #[test]

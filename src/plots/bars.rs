@@ -5,8 +5,8 @@ use plotters::prelude::*;
 
 use super::axis::{format_integer_tick, format_tick, is_plottable, zero_based_range};
 use super::palette::CLASS_PALETTE;
-use super::series::draw_legend;
-use super::{CAPTION_SIZE, FONT_FAMILY, PlotError};
+use super::series::{draw_legend, draw_no_data};
+use super::{CAPTION_SIZE, FONT_FAMILY, LABEL_SIZE, PlotError};
 
 /// Fraction of each dimension's slot that its bar fills.
 const BAR_WIDTH: f64 = 0.8;
@@ -50,6 +50,8 @@ pub fn std_bars<DB: DrawingBackend>(
         .build_cartesian_2d(x_range.clone(), y_range)?;
     chart
         .configure_mesh()
+        .label_style((FONT_FAMILY, LABEL_SIZE))
+        .axis_desc_style((FONT_FAMILY, LABEL_SIZE))
         .disable_x_mesh()
         .x_desc("dimension")
         .y_desc("std")
@@ -58,16 +60,21 @@ pub fn std_bars<DB: DrawingBackend>(
         .draw()?;
 
     let half_width = 0.5 * BAR_WIDTH;
-    let bars = std.iter().enumerate().filter(|(_, value)| is_plottable(**value)).map(
-        |(index, &value)| {
+    let bars = std
+        .iter()
+        .enumerate()
+        .filter(|(_, value)| is_plottable(**value))
+        .map(|(index, &value)| {
             let centre = index as f64;
             Rectangle::new(
                 [(centre - half_width, 0.0), (centre + half_width, value)],
                 CLASS_PALETTE[0].filled(),
             )
-        },
-    );
+        });
     chart.draw_series(bars)?;
+    if !std.iter().any(|value| is_plottable(*value)) {
+        draw_no_data(&chart)?;
+    }
 
     if is_plottable(gamma) {
         let style = ShapeStyle::from(BLACK).stroke_width(2);
@@ -76,26 +83,31 @@ pub fn std_bars<DB: DrawingBackend>(
             .draw_series(DashedLineSeries::new(line, 8, 5, style))?
             .label(format!("γ = {}", format_tick(gamma)))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-        draw_legend(&mut chart)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     }
     Ok(())
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::super::test_support::{SIZE, count_tags, render_svg};
+    use super::super::series::NO_DATA;
+    use super::super::test_support::{SIZE, count_tags, has_text, render_svg};
     use super::*;
 
     #[test]
-    fn std_bars_draws_one_rect_per_dimension() {
+    fn std_bars_one_rect_per_dimension() {
         let std: Vec<f64> = (0..16).map(|j| 0.1 * j as f64).collect();
         let svg = render_svg(SIZE, |area| std_bars(area, &std, 1.0, "embedding std"))
             .expect("drawing succeeds");
-        assert!(svg.contains("embedding std"), "title missing");
-        assert!(svg.contains("γ = 1"), "γ legend missing");
+        assert!(has_text(&svg, "embedding std"), "title missing");
+        assert!(has_text(&svg, "γ = 1"), "γ legend missing");
         let empty = render_svg(SIZE, |area| std_bars(area, &[], 1.0, "embedding std"))
             .expect("drawing succeeds");
-        assert_eq!(count_tags(&svg, "rect"), count_tags(&empty, "rect") + 16, "one rect per bar");
+        assert_eq!(
+            count_tags(&svg, "rect"),
+            count_tags(&empty, "rect") + 16,
+            "one rect per bar"
+        );
     }
 
     #[test]
@@ -110,8 +122,8 @@ mod tests {
 
     #[test]
     fn std_bars_accepts_empty_input() {
-        let result = render_svg(SIZE, |area| std_bars(area, &[], 1.0, "empty"));
-        assert!(result.is_ok(), "{result:?}");
+        let svg = render_svg(SIZE, |area| std_bars(area, &[], 1.0, "empty")).expect("drawn");
+        assert!(has_text(&svg, NO_DATA), "notice missing");
     }
 
     #[test]
@@ -124,7 +136,11 @@ mod tests {
     fn std_bars_draws_single_dimension() {
         let svg = render_svg(SIZE, |area| std_bars(area, &[0.3], 1.0, "one")).expect("drawn");
         let empty = render_svg(SIZE, |area| std_bars(area, &[], 1.0, "one")).expect("drawn");
-        assert_eq!(count_tags(&svg, "rect"), count_tags(&empty, "rect") + 1, "expected a bar");
+        assert_eq!(
+            count_tags(&svg, "rect"),
+            count_tags(&empty, "rect") + 1,
+            "expected a bar"
+        );
     }
 
     #[test]

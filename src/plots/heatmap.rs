@@ -5,7 +5,8 @@ use plotters::prelude::*;
 
 use super::axis::{MAX_MAGNITUDE, extent, format_integer_tick, format_tick};
 use super::palette::diverging_colour;
-use super::{CAPTION_SIZE, FONT_FAMILY, PlotError};
+use super::series::draw_no_data;
+use super::{CAPTION_SIZE, FONT_FAMILY, LABEL_SIZE, PlotError};
 
 /// Width in pixels of the strip with the colour scale bar and its labels.
 const SCALE_STRIP_WIDTH: u32 = 75;
@@ -45,9 +46,13 @@ pub fn heatmap<DB: DrawingBackend>(
     title: &str,
     limit: f64,
 ) -> Result<(), PlotError> {
-    let expected = dim.checked_mul(dim).unwrap_or(usize::MAX);
+    let expected = dim.saturating_mul(dim);
     if matrix.len() != expected {
-        return Err(PlotError::LengthMismatch { name: "matrix", expected, actual: matrix.len() });
+        return Err(PlotError::LengthMismatch {
+            name: "matrix",
+            expected,
+            actual: matrix.len(),
+        });
     }
     area.fill(&WHITE)?;
     let limit = colour_limit(matrix, limit);
@@ -55,7 +60,11 @@ pub fn heatmap<DB: DrawingBackend>(
     // Split off the title, then a strip on the right for the colour scale bar.
     let body = area.titled(title, (FONT_FAMILY, CAPTION_SIZE))?;
     let (width, _) = body.dim_in_pixel();
-    let strip_width = if width >= MIN_WIDTH_FOR_SCALE { SCALE_STRIP_WIDTH } else { 0 };
+    let strip_width = if width >= MIN_WIDTH_FOR_SCALE {
+        SCALE_STRIP_WIDTH
+    } else {
+        0
+    };
     let (matrix_area, scale_area) = body.split_horizontally(width - strip_width);
 
     draw_cells(&matrix_area, matrix, dim, limit)?;
@@ -95,6 +104,8 @@ fn draw_cells<DB: DrawingBackend>(
         .build_cartesian_2d(-0.5..end, end..-0.5)?;
     chart
         .configure_mesh()
+        .label_style((FONT_FAMILY, LABEL_SIZE))
+        .axis_desc_style((FONT_FAMILY, LABEL_SIZE))
         .disable_mesh()
         .x_label_formatter(&|value| format_integer_tick(*value))
         .y_label_formatter(&|value| format_integer_tick(*value))
@@ -109,6 +120,9 @@ fn draw_cells<DB: DrawingBackend>(
         )
     });
     chart.draw_series(cells)?;
+    if dim == 0 {
+        draw_no_data(&chart)?;
+    }
     Ok(())
 }
 
@@ -126,6 +140,8 @@ fn draw_scale<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..1.0, -limit..limit)?;
     chart
         .configure_mesh()
+        .label_style((FONT_FAMILY, LABEL_SIZE))
+        .axis_desc_style((FONT_FAMILY, LABEL_SIZE))
         .disable_mesh()
         .disable_x_axis()
         .y_label_formatter(&|value| format_tick(*value))
@@ -135,7 +151,10 @@ fn draw_scale<DB: DrawingBackend>(
     let bands = (0..SCALE_STEPS).map(|band| {
         let low = -limit + band as f64 * step;
         let centre = low + 0.5 * step;
-        Rectangle::new([(0.0, low), (1.0, low + step)], diverging_colour(centre / limit).filled())
+        Rectangle::new(
+            [(0.0, low), (1.0, low + step)],
+            diverging_colour(centre / limit).filled(),
+        )
     });
     chart.draw_series(bands)?;
     Ok(())
@@ -143,27 +162,41 @@ fn draw_scale<DB: DrawingBackend>(
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::super::test_support::{SIZE, count_tags, render_svg};
+    use super::super::series::NO_DATA;
+    use super::super::test_support::{SIZE, count_tags, has_text, render_svg};
     use super::*;
 
     fn identity(dim: usize) -> Vec<f64> {
-        (0..dim * dim).map(|index| if index % (dim + 1) == 0 { 1.0 } else { 0.0 }).collect()
+        (0..dim * dim)
+            .map(|index| if index % (dim + 1) == 0 { 1.0 } else { 0.0 })
+            .collect()
     }
 
     #[test]
-    fn heatmap_draws_every_cell_and_the_scale() {
-        let svg = render_svg(SIZE, |area| heatmap(area, &identity(8), 8, "correlation", 1.0))
-            .expect("drawing succeeds");
-        assert!(svg.contains("correlation"), "title missing");
-        assert!(count_tags(&svg, "rect") >= 64 + SCALE_STEPS, "expected cells and scale bands");
+    fn heatmap_draws_cells_and_scale() {
+        let svg = render_svg(SIZE, |area| {
+            heatmap(area, &identity(8), 8, "correlation", 1.0)
+        })
+        .expect("drawing succeeds");
+        assert!(has_text(&svg, "correlation"), "title missing");
+        assert!(
+            count_tags(&svg, "rect") >= 64 + SCALE_STEPS,
+            "expected cells and scale bands"
+        );
     }
 
     #[test]
     fn heatmap_colours_diagonal_red() {
         let svg = render_svg(SIZE, |area| heatmap(area, &identity(4), 4, "identity", 1.0))
             .expect("drawing succeeds");
-        assert!(svg.contains("#67001F") || svg.contains("#67001f"), "no dark red cell");
-        assert!(svg.contains("#F7F7F7") || svg.contains("#f7f7f7"), "no neutral cell");
+        assert!(
+            svg.contains("#67001F") || svg.contains("#67001f"),
+            "no dark red cell"
+        );
+        assert!(
+            svg.contains("#F7F7F7") || svg.contains("#f7f7f7"),
+            "no neutral cell"
+        );
     }
 
     #[test]
@@ -171,20 +204,26 @@ mod tests {
         let result = render_svg(SIZE, |area| heatmap(area, &[0.0; 5], 2, "bad", 1.0));
         assert_eq!(
             result,
-            Err(PlotError::LengthMismatch { name: "matrix", expected: 4, actual: 5 })
+            Err(PlotError::LengthMismatch {
+                name: "matrix",
+                expected: 4,
+                actual: 5
+            })
         );
     }
 
     #[test]
     fn heatmap_accepts_empty_matrix() {
-        let result = render_svg(SIZE, |area| heatmap(area, &[], 0, "empty", 1.0));
-        assert!(result.is_ok(), "{result:?}");
+        let svg = render_svg(SIZE, |area| heatmap(area, &[], 0, "empty", 1.0)).expect("drawn");
+        assert!(has_text(&svg, NO_DATA), "notice missing");
     }
 
     #[test]
     fn heatmap_draws_nan_and_infinite_cells() {
         let matrix = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.5];
-        let result = render_svg(SIZE, |area| heatmap(area, &matrix, 2, "bad values", f64::NAN));
+        let result = render_svg(SIZE, |area| {
+            heatmap(area, &matrix, 2, "bad values", f64::NAN)
+        });
         assert!(result.is_ok(), "{result:?}");
     }
 

@@ -5,12 +5,12 @@ use plotters::prelude::*;
 
 use super::axis::{extent, format_tick, is_log_plottable, log_range, padded_range};
 use super::palette::CLASS_PALETTE;
-use super::series::{draw_legend, draw_runs, plottable_runs};
-use super::{CAPTION_SIZE, FONT_FAMILY, PlotError};
+use super::series::{draw_legend, draw_no_data, draw_runs, plottable_runs};
+use super::{CAPTION_SIZE, FONT_FAMILY, LABEL_SIZE, PlotError};
 use crate::engine::loss::{Convention, LossTerms};
 use crate::engine::session::StepRecord;
 
-/// Total loss colour: black, so the weighted sum stands apart from the raw terms.
+/// Colour of the total loss. Black sets the weighted sum apart from the coloured raw terms.
 const TOTAL_COLOUR: RGBColor = RGBColor(0, 0, 0);
 
 /// One curve: its legend name, colour and value at each step, if any.
@@ -41,7 +41,9 @@ pub fn loss_curves<DB: DrawingBackend>(
 
     let steps = history.iter().map(|record| record.step as f64);
     let x_range = padded_range(extent(steps), 0.0);
-    let values = curves.iter().flat_map(|curve| curve.values.iter().filter_map(|(_, v)| *v));
+    let values = curves
+        .iter()
+        .flat_map(|curve| curve.values.iter().filter_map(|(_, v)| *v));
     let y_range = log_range(values);
 
     let mut chart = ChartBuilder::on(area)
@@ -52,7 +54,10 @@ pub fn loss_curves<DB: DrawingBackend>(
         .build_cartesian_2d(x_range, y_range.log_scale())?;
     chart
         .configure_mesh()
+        .label_style((FONT_FAMILY, LABEL_SIZE))
+        .axis_desc_style((FONT_FAMILY, LABEL_SIZE))
         .x_desc("step")
+        .x_label_formatter(&|value| format_tick(*value))
         .y_desc("loss (log scale)")
         .y_label_formatter(&|value| format_tick(*value))
         .draw()?;
@@ -63,7 +68,9 @@ pub fn loss_curves<DB: DrawingBackend>(
         labelled |= draw_runs(&mut chart, runs, curve.name, curve.colour)?;
     }
     if labelled {
-        draw_legend(&mut chart)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    } else {
+        draw_no_data(&chart)?;
     }
     Ok(())
 }
@@ -80,7 +87,9 @@ fn collect_curves(history: &[StepRecord], convention: Convention) -> Vec<Curve> 
     };
     let candidates = [
         term("invariance", CLASS_PALETTE[0], &|terms| terms.invariance),
-        term("variance", CLASS_PALETTE[1], &|terms| terms.variance(convention)),
+        term("variance", CLASS_PALETTE[1], &|terms| {
+            terms.variance(convention)
+        }),
         term("covariance", CLASS_PALETTE[4], &|terms| terms.covariance()),
     ];
 
@@ -94,7 +103,8 @@ fn collect_curves(history: &[StepRecord], convention: Convention) -> Vec<Curve> 
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::super::test_support::{SIZE, count_tags, render_svg};
+    use super::super::series::NO_DATA;
+    use super::super::test_support::{SIZE, count_tags, has_text, render_svg};
     use super::*;
 
     fn record(step: usize, invariance: Option<f32>, total: f32) -> StepRecord {
@@ -112,18 +122,25 @@ mod tests {
     }
 
     fn history(len: usize) -> Vec<StepRecord> {
-        (1..=len).map(|step| record(step, Some(1.0 / step as f32), 30.0 / step as f32)).collect()
+        (1..=len)
+            .map(|step| record(step, Some(1.0 / step as f32), 30.0 / step as f32))
+            .collect()
     }
 
     #[test]
     fn loss_curves_draws_active_terms() {
-        let svg = render_svg(SIZE, |area| loss_curves(area, &history(20), Convention::Paper))
-            .expect("drawing succeeds");
-        assert!(svg.contains("VICReg loss"), "caption missing");
-        assert!(svg.contains(">invariance<"), "invariance legend missing");
-        assert!(svg.contains(">variance<"), "variance legend missing");
-        assert!(svg.contains(">total<"), "total legend missing");
-        assert!(!svg.contains(">covariance<"), "covariance is switched off but has a legend");
+        let svg = render_svg(SIZE, |area| {
+            loss_curves(area, &history(20), Convention::Paper)
+        })
+        .expect("drawing succeeds");
+        assert!(has_text(&svg, "VICReg loss"), "caption missing");
+        assert!(has_text(&svg, "invariance"), "invariance legend missing");
+        assert!(has_text(&svg, "variance"), "variance legend missing");
+        assert!(has_text(&svg, "total"), "total legend missing");
+        assert!(
+            !has_text(&svg, "covariance"),
+            "covariance is switched off but has a legend"
+        );
         assert!(count_tags(&svg, "polyline") >= 3, "expected three lines");
     }
 
@@ -148,15 +165,21 @@ mod tests {
 
     #[test]
     fn loss_curves_accepts_empty_history() {
-        let result = render_svg(SIZE, |area| loss_curves(area, &[], Convention::Reference));
-        assert!(result.is_ok(), "{result:?}");
+        let svg =
+            render_svg(SIZE, |area| loss_curves(area, &[], Convention::Reference)).expect("drawn");
+        assert!(has_text(&svg, NO_DATA), "notice missing");
     }
 
     #[test]
     fn loss_curves_draws_single_step() {
-        let svg = render_svg(SIZE, |area| loss_curves(area, &history(1), Convention::Reference))
-            .expect("drawing succeeds");
-        assert!(count_tags(&svg, "circle") >= 1, "a single step is drawn as a dot");
+        let svg = render_svg(SIZE, |area| {
+            loss_curves(area, &history(1), Convention::Reference)
+        })
+        .expect("drawing succeeds");
+        assert!(
+            count_tags(&svg, "circle") >= 1,
+            "a single step is drawn as a dot"
+        );
     }
 
     #[test]
@@ -179,7 +202,9 @@ mod tests {
 
     #[test]
     fn loss_curves_fits_tiny_area() {
-        let result = render_svg((8, 8), |area| loss_curves(area, &history(3), Convention::Paper));
+        let result = render_svg((8, 8), |area| {
+            loss_curves(area, &history(3), Convention::Paper)
+        });
         assert!(result.is_ok(), "{result:?}");
     }
 }

@@ -39,6 +39,9 @@ const FONT_FAMILY: &str = "sans-serif";
 /// Caption font size in pixels.
 const CAPTION_SIZE: u32 = 16;
 
+/// Font size in pixels of tick labels, axis descriptions and legends.
+const LABEL_SIZE: u32 = 12;
+
 /// Failures of the drawing functions.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PlotError {
@@ -88,6 +91,12 @@ pub(crate) mod test_support {
         Ok(svg)
     }
 
+    /// Returns whether the SVG document contains a `<text>` element whose whole content is
+    /// `text`. plotters-svg 0.3.7 writes the content on a line of its own.
+    pub fn has_text(svg: &str, text: &str) -> bool {
+        svg.contains(&format!(">\n{text}\n</text>"))
+    }
+
     /// Counts the elements with the tag `tag`, such as `rect`, in an SVG document.
     pub fn count_tags(svg: &str, tag: &str) -> usize {
         svg.matches(&format!("<{tag} ")).count() + svg.matches(&format!("<{tag}>")).count()
@@ -100,7 +109,11 @@ mod tests {
 
     #[test]
     fn plot_error_names_the_input() {
-        let error = PlotError::LengthMismatch { name: "labels", expected: 3, actual: 2 };
+        let error = PlotError::LengthMismatch {
+            name: "labels",
+            expected: 3,
+            actual: 2,
+        };
         let message = error.to_string();
         assert!(message.contains("labels"), "{message}");
         assert!(message.contains('3'), "{message}");

@@ -131,9 +131,15 @@ mod tests {
     #[test]
     fn diverging_colour_sign_sets_hue() {
         let RGBColor(red, _, blue) = diverging_colour(-0.5);
-        assert!(blue > red, "negative values are blue, got red {red} blue {blue}");
+        assert!(
+            blue > red,
+            "negative values are blue, got red {red} blue {blue}"
+        );
         let RGBColor(red, _, blue) = diverging_colour(0.5);
-        assert!(red > blue, "positive values are red, got red {red} blue {blue}");
+        assert!(
+            red > blue,
+            "positive values are red, got red {red} blue {blue}"
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{extent, format_tick, is_plottable, padded_range};
 use super::palette::class_colour;
-use super::{CAPTION_SIZE, FONT_FAMILY, PlotError};
+use super::series::draw_no_data;
+use super::{CAPTION_SIZE, FONT_FAMILY, LABEL_SIZE, PlotError};
 
 /// Width in pixels of the legend strip on the right.
 const LEGEND_WIDTH: u32 = 60;
@@ -55,10 +56,16 @@ pub fn pca_scatter<DB: DrawingBackend>(
     area.fill(&WHITE)?;
 
     // Split off the title, then a strip on the right for the legend.
-    let body = area.titled("first two principal components", (FONT_FAMILY, CAPTION_SIZE))?;
+    let body = area.titled(
+        "first two principal components",
+        (FONT_FAMILY, CAPTION_SIZE),
+    )?;
     let (width, _) = body.dim_in_pixel();
-    let legend_width =
-        if width >= MIN_WIDTH_FOR_LEGEND && class_count > 0 { LEGEND_WIDTH } else { 0 };
+    let legend_width = if width >= MIN_WIDTH_FOR_LEGEND && class_count > 0 {
+        LEGEND_WIDTH
+    } else {
+        0
+    };
     let (plot_area, legend_area) = body.split_horizontally(width - legend_width);
 
     let visible: Vec<(f64, f64, u8)> = points
@@ -77,6 +84,8 @@ pub fn pca_scatter<DB: DrawingBackend>(
         .build_cartesian_2d(x_range, y_range)?;
     chart
         .configure_mesh()
+        .label_style((FONT_FAMILY, LABEL_SIZE))
+        .axis_desc_style((FONT_FAMILY, LABEL_SIZE))
         .x_desc("PC 1")
         .y_desc("PC 2")
         .x_label_formatter(&|value| format_tick(*value))
@@ -86,15 +95,18 @@ pub fn pca_scatter<DB: DrawingBackend>(
         Circle::new((x, y), POINT_RADIUS, class_colour(label).mix(0.8).filled())
     });
     chart.draw_series(dots)?;
+    if visible.is_empty() {
+        draw_no_data(&chart)?;
+    }
 
     if legend_width > 0 {
-        draw_legend(&legend_area, class_count)?;
+        draw_class_legend(&legend_area, class_count)?;
     }
     Ok(())
 }
 
 /// Draws one row per label: a dot in the class colour and the label number.
-fn draw_legend<DB: DrawingBackend>(
+fn draw_class_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     class_count: usize,
 ) -> Result<(), PlotError> {
@@ -119,8 +131,9 @@ fn draw_legend<DB: DrawingBackend>(
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::super::test_support::{SIZE, count_tags, render_svg};
     use super::super::palette::{CLASS_PALETTE, css_colour};
+    use super::super::series::NO_DATA;
+    use super::super::test_support::{SIZE, count_tags, has_text, render_svg};
     use super::*;
 
     fn ring(count: usize) -> (Vec<[f64; 2]>, Vec<u8>) {
@@ -138,10 +151,19 @@ mod tests {
     fn pca_scatter_draws_points_and_legend() {
         let (points, labels) = ring(30);
         let svg = render_svg(SIZE, |area| pca_scatter(area, &points, &labels, 10)).expect("drawn");
-        assert!(svg.contains("first two principal components"), "caption missing");
-        assert!(count_tags(&svg, "circle") >= 30 + 10, "expected 30 dots and 10 legend dots");
+        assert!(
+            has_text(&svg, "first two principal components"),
+            "caption missing"
+        );
+        assert!(
+            count_tags(&svg, "circle") >= 30 + 10,
+            "expected 30 dots and 10 legend dots"
+        );
         for label in 0..10 {
-            assert!(svg.contains(&format!(">{label}<")), "legend label {label} missing");
+            assert!(
+                has_text(&svg, &label.to_string()),
+                "legend label {label} missing"
+            );
         }
         let colour = css_colour(CLASS_PALETTE[3]).to_uppercase();
         assert!(svg.contains(&colour), "class 3 colour {colour} missing");
@@ -152,21 +174,29 @@ mod tests {
         let result = render_svg(SIZE, |area| pca_scatter(area, &[[0.0, 0.0]; 3], &[0, 1], 2));
         assert_eq!(
             result,
-            Err(PlotError::LengthMismatch { name: "labels", expected: 3, actual: 2 })
+            Err(PlotError::LengthMismatch {
+                name: "labels",
+                expected: 3,
+                actual: 2
+            })
         );
     }
 
     #[test]
     fn pca_scatter_accepts_empty_input() {
-        let result = render_svg(SIZE, |area| pca_scatter(area, &[], &[], 0));
-        assert!(result.is_ok(), "{result:?}");
+        let svg = render_svg(SIZE, |area| pca_scatter(area, &[], &[], 0)).expect("drawn");
+        assert!(has_text(&svg, NO_DATA), "notice missing");
     }
 
     #[test]
     fn pca_scatter_skips_non_finite_points() {
         let points = [[f64::NAN, 0.0], [1.0, f64::INFINITY], [0.5, 0.5]];
         let svg = render_svg(SIZE, |area| pca_scatter(area, &points, &[0, 1, 2], 0)).expect("ok");
-        assert_eq!(count_tags(&svg, "circle"), 1, "only the finite point is drawn");
+        assert_eq!(
+            count_tags(&svg, "circle"),
+            1,
+            "only the finite point is drawn"
+        );
     }
 
     #[test]
@@ -181,9 +211,12 @@ mod tests {
     #[test]
     fn pca_scatter_legend_fits_height() {
         let (points, labels) = ring(5);
-        let svg = render_svg((400, 120), |area| pca_scatter(area, &points, &labels, 256))
-            .expect("drawn");
-        assert!(count_tags(&svg, "circle") < 5 + 10, "legend rows beyond the height are cut");
+        let svg =
+            render_svg((400, 120), |area| pca_scatter(area, &points, &labels, 256)).expect("drawn");
+        assert!(
+            count_tags(&svg, "circle") < 5 + 10,
+            "legend rows beyond the height are cut"
+        );
     }
 
     #[test]

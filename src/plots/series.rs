@@ -1,9 +1,14 @@
-//! Line series that break where a value cannot be drawn.
+//! Line series that break where a value cannot be drawn, legends and the empty-chart notice.
 
 use plotters::coord::CoordTranslate;
 use plotters::prelude::*;
 
-use super::{FONT_FAMILY, PlotError};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{FONT_FAMILY, LABEL_SIZE, PlotError};
+
+/// Text of [`draw_no_data`].
+pub(crate) const NO_DATA: &str = "no data yet";
 
 /// Splits `(x, y)` points into runs of consecutive points whose `y` passes `keep`, so that a line
 /// breaks at a missing (`None`) or undrawable value instead of bridging it.
@@ -57,19 +62,41 @@ where
     Ok(labelled)
 }
 
-/// Draws the legend box in the upper right corner of the plotting area.
-pub(crate) fn draw_legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>) -> Result<(), PlotError>
+/// Draws the legend box at `position` inside the plotting area.
+pub(crate) fn draw_legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), PlotError>
 where
     DB: DrawingBackend + 'a,
     CT: CoordTranslate,
 {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(position)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
-        .label_font((FONT_FAMILY, 13))
+        .label_font((FONT_FAMILY, LABEL_SIZE))
         .draw()?;
+    Ok(())
+}
+
+/// Writes "no data yet" in the centre of the plotting area, for charts with nothing to plot.
+pub(crate) fn draw_no_data<DB, CT>(chart: &ChartContext<'_, DB, CT>) -> Result<(), PlotError>
+where
+    DB: DrawingBackend,
+    CT: CoordTranslate,
+{
+    let area = chart.plotting_area().strip_coord_spec();
+    let (width, height) = area.dim_in_pixel();
+    let centre = (
+        i32::try_from(width / 2).unwrap_or(0),
+        i32::try_from(height / 2).unwrap_or(0),
+    );
+    let style = TextStyle::from((FONT_FAMILY, LABEL_SIZE + 2).into_font())
+        .color(&RGBColor(110, 110, 110))
+        .pos(Pos::new(HPos::Center, VPos::Center));
+    area.draw(&Text::new(NO_DATA, centre, style))?;
     Ok(())
 }
 

@@ -6,7 +6,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{format_integer_tick, format_tick, is_log_plottable, is_plottable, log_range};
 use super::palette::CLASS_PALETTE;
-use super::{CAPTION_SIZE, FONT_FAMILY, PlotError};
+use super::series::draw_no_data;
+use super::{CAPTION_SIZE, FONT_FAMILY, LABEL_SIZE, PlotError};
 
 /// Draws the singular values, largest first, against their rank k = 1, 2, … on a log y axis,
 /// with the effective rank written in the top right corner and marked by a vertical dashed line
@@ -33,7 +34,7 @@ pub fn spectrum<DB: DrawingBackend>(
 ) -> Result<(), PlotError> {
     area.fill(&WHITE)?;
 
-    // Plottable values first, largest first, so that they take the ranks 1, 2, …, then the rest.
+    // Plottable values go first, largest first, so that they take the ranks 1, 2, and so on.
     let mut sorted = singular_values.to_vec();
     sorted.sort_by(|a, b| {
         let plottable = is_log_plottable(*b).cmp(&is_log_plottable(*a));
@@ -58,17 +59,25 @@ pub fn spectrum<DB: DrawingBackend>(
         .build_cartesian_2d(x_range.clone(), y_range.clone().log_scale())?;
     chart
         .configure_mesh()
+        .label_style((FONT_FAMILY, LABEL_SIZE))
+        .axis_desc_style((FONT_FAMILY, LABEL_SIZE))
         .x_desc("rank k")
         .y_desc("singular value (log scale)")
         .x_label_formatter(&|value| format_integer_tick(*value))
         .y_label_formatter(&|value| format_tick(*value))
         .draw()?;
 
+    if points.is_empty() {
+        draw_no_data(&chart)?;
+    }
     let style = ShapeStyle::from(CLASS_PALETTE[0]).stroke_width(2);
     chart.draw_series(LineSeries::new(points, style).point_size(3))?;
 
     if is_plottable(effective_rank) && x_range.contains(&effective_rank) {
-        let marker = [(effective_rank, y_range.start), (effective_rank, y_range.end)];
+        let marker = [
+            (effective_rank, y_range.start),
+            (effective_rank, y_range.end),
+        ];
         let marker_style = ShapeStyle::from(CLASS_PALETTE[2]).stroke_width(2);
         chart.draw_series(DashedLineSeries::new(marker, 8, 5, marker_style))?;
     }
@@ -78,7 +87,8 @@ pub fn spectrum<DB: DrawingBackend>(
         .color(&BLACK)
         .pos(Pos::new(HPos::Right, VPos::Top));
     let corner = (x_range.end, y_range.end);
-    let label = EmptyElement::at(corner) + Text::new(rank_label(effective_rank, count), (-8, 8), label_style);
+    let label = EmptyElement::at(corner)
+        + Text::new(rank_label(effective_rank, count), (-8, 8), label_style);
     chart.plotting_area().draw(&label)?;
     Ok(())
 }
@@ -94,16 +104,23 @@ fn rank_label(effective_rank: f64, count: usize) -> String {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::super::test_support::{SIZE, count_tags, render_svg};
+    use super::super::series::NO_DATA;
+    use super::super::test_support::{SIZE, count_tags, has_text, render_svg};
     use super::*;
 
     #[test]
     fn spectrum_writes_the_effective_rank() {
         let values: Vec<f64> = (0..16).map(|k| 10.0 / (k + 1) as f64).collect();
         let svg = render_svg(SIZE, |area| spectrum(area, &values, 9.31)).expect("drawn");
-        assert!(svg.contains("singular value spectrum"), "caption missing");
-        assert!(svg.contains("effective rank 9.31 of 16"), "effective rank missing");
-        assert!(count_tags(&svg, "circle") >= 16, "expected one dot per singular value");
+        assert!(has_text(&svg, "singular value spectrum"), "caption missing");
+        assert!(
+            has_text(&svg, "effective rank 9.31 of 16"),
+            "effective rank missing"
+        );
+        assert!(
+            count_tags(&svg, "circle") >= 16,
+            "expected one dot per singular value"
+        );
     }
 
     #[test]
@@ -117,7 +134,10 @@ mod tests {
         assert_eq!(dots.len(), 3, "{dots:?}");
         for pair in dots.windows(2) {
             assert!(pair[0].0 < pair[1].0, "dots go left to right: {dots:?}");
-            assert!(pair[0].1 < pair[1].1, "dots go down (values decrease): {dots:?}");
+            assert!(
+                pair[0].1 < pair[1].1,
+                "dots go down (values decrease): {dots:?}"
+            );
         }
     }
 
@@ -130,14 +150,18 @@ mod tests {
     #[test]
     fn spectrum_accepts_empty_input() {
         let svg = render_svg(SIZE, |area| spectrum(area, &[], 0.0)).expect("drawn");
-        assert!(svg.contains("effective rank 0.00 of 0"), "label missing");
+        assert!(has_text(&svg, "effective rank 0.00 of 0"), "label missing");
+        assert!(has_text(&svg, NO_DATA), "notice missing");
     }
 
     #[test]
     fn spectrum_skips_non_finite_values() {
         let values = [f64::NAN, 3.0, f64::INFINITY, 0.0, -1.0, 1.0];
         let svg = render_svg(SIZE, |area| spectrum(area, &values, f64::NAN)).expect("drawn");
-        assert!(svg.contains("effective rank undefined"), "label missing");
+        assert!(
+            has_text(&svg, "effective rank undefined (6 values)"),
+            "label missing"
+        );
         assert_eq!(count_tags(&svg, "circle"), 2, "only 3 and 1 can be drawn");
     }
 
