@@ -9,5 +9,7 @@
 pub mod engine;
 pub mod plots;
 
+#[cfg(target_arch = "wasm32")]
+pub mod app;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
