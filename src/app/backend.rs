@@ -36,7 +36,7 @@ impl BackendKind {
     }
 }
 
-/// Why WebGPU could not be used.
+/// Reasons that WebGPU cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BackendError {
     /// The browser has no WebGPU API.
@@ -60,7 +60,7 @@ pub struct BackendChoice {
     pub device: Device,
     /// WebGPU or CPU.
     pub kind: BackendKind,
-    /// Why this device was chosen, shown beside the backend's name.
+    /// Reason this device was chosen, shown beside the backend's name.
     pub reason: String,
     /// Whether WebGPU may work on a reload: false after a missing adapter or a failed device.
     pub webgpu_may_work: bool,
@@ -79,7 +79,7 @@ impl BackendChoice {
 }
 
 /// Chooses the device for `request`. Only [`BackendRequest::WebGpu`] returns an error; the
-/// automatic choice falls back to the CPU and says why in the reason.
+/// automatic choice falls back to the CPU and puts the cause in the reason.
 pub async fn choose(request: BackendRequest) -> Result<BackendChoice, BackendError> {
     if request == BackendRequest::Cpu {
         logging::log!("backend: CPU, forced by ?backend=cpu");

@@ -1,7 +1,7 @@
 //! Sharp `<canvas>` drawing on HiDPI screens.
 //!
 //! The canvas's backing store is sized to its CSS box times `devicePixelRatio`, and its 2-D
-//! context is scaled by the same factor. [`HiDpiCanvas`] then tells plotters the CSS size, so the
+//! context is scaled by the same factor. [`HiDpiCanvas`] then reports the CSS size to plotters, so the
 //! charts lay out in CSS pixels (their fonts keep their size in CSS pixels) while the browser
 //! rasterises every line and glyph at the screen's full resolution.
 //!
@@ -38,7 +38,7 @@ pub fn canvas_by_id(id: &str) -> Option<HtmlCanvasElement> {
         .ok()
 }
 
-/// Returns the screen's device pixels per CSS pixel, 1 where the browser does not say.
+/// Returns the screen's device pixels per CSS pixel, 1 where the browser reports none.
 pub fn device_pixel_ratio() -> f64 {
     let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
     if ratio.is_finite() && ratio > 0.0 {

@@ -32,8 +32,8 @@ fn set_weight(loss: &mut VicregLossConfig, field: Field, value: f64) {
     }
 }
 
-/// One loss term: a checkbox that switches it on or off, and its weight. Switching a term off
-/// sets its weight to 0 and remembers the weight for switching it on again.
+/// Renders one loss term: a checkbox that switches it on or off, and its weight. Switching a
+/// term off sets its weight to 0 and remembers the weight for switching it on again.
 #[component]
 pub fn TermControl(
     /// The page's state.
@@ -105,7 +105,7 @@ pub fn TermControl(
     }
 }
 
-/// The loss section: the three terms, the convention and, under "Advanced", γ and ε.
+/// Renders the loss section: the three terms, the convention and, under "Advanced", γ and ε.
 #[component]
 pub fn LossControls(
     /// The page's state.
@@ -148,9 +148,19 @@ pub fn LossControls(
     view! {
         <section class="panel">
             <h2>"Loss"</h2>
-            <TermControl state=state field=Field::Invariance label="λ invariance" id="invariance" />
+            <TermControl
+                state=state
+                field=Field::Invariance
+                label="λ invariance"
+                id="invariance"
+            />
             <TermControl state=state field=Field::Variance label="μ variance" id="variance" />
-            <TermControl state=state field=Field::Covariance label="ν covariance" id="covariance" />
+            <TermControl
+                state=state
+                field=Field::Covariance
+                label="ν covariance"
+                id="covariance"
+            />
             <SelectField
                 id="convention"
                 label="Convention"

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-/// How a slider maps its position to a value.
+/// Mapping from a slider's position to its value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Scale {
     /// Equal slider steps multiply the value by equal factors; the range must be positive.
@@ -50,7 +50,8 @@ pub fn parse_number(text: &str) -> f64 {
     text.trim().parse::<f64>().unwrap_or(f64::NAN)
 }
 
-/// A labelled slider with a number input for typing an exact value, and the control's error.
+/// Renders a labelled slider with a number input for typing an exact value, and the control's
+/// error.
 #[component]
 pub fn SliderNumber(
     /// Id of the number input; the slider gets this id with `-slider` appended.
@@ -135,7 +136,7 @@ pub fn SliderNumber(
     }
 }
 
-/// The error line under a control, empty and hidden while there is no error.
+/// Renders the error line under a control, empty and hidden while there is no error.
 #[component]
 pub fn FieldError(
     /// Error to show.
@@ -149,7 +150,8 @@ pub fn FieldError(
     }
 }
 
-/// A labelled single-line input, committed on Enter or when it loses focus, with its error.
+/// Renders a labelled single-line input, committed on Enter or when it loses focus, with its
+/// error.
 #[component]
 pub fn TextField(
     /// Id of the input.
@@ -188,7 +190,7 @@ pub fn TextField(
     }
 }
 
-/// A labelled `<select>` with its error.
+/// Renders a labelled `<select>` with its error.
 #[component]
 pub fn SelectField(
     /// Id of the select.

@@ -21,7 +21,7 @@ pub fn data_number(value: Option<f64>) -> Option<String> {
         .map(|value| value.to_string())
 }
 
-/// The whole app: it creates the state, starts the training loop and lays out the page.
+/// Renders the whole app: it creates the state, starts the training loop and lays out the page.
 #[component]
 pub fn App(
     /// Switches read from the URL at load.
@@ -34,6 +34,8 @@ pub fn App(
     let resize = window_event_listener(leptos::ev::resize, |_| state::send(Command::Redraw));
     on_cleanup(move || resize.remove());
 
+    // Effects run after the view is mounted, so the loop finds the canvases. This one tracks no
+    // signal, so it runs once.
     Effect::new(move |started: Option<()>| {
         if started.is_none() {
             leptos::task::spawn_local(runner::run(state, options.clone()));
@@ -65,8 +67,8 @@ pub fn App(
     }
 }
 
-/// Title, backend with the reason for it and a switch to the CPU, then the status and error
-/// lines.
+/// Renders the title, the backend with the reason for it and a switch to the CPU, then the
+/// status and error lines.
 #[component]
 pub fn Header(
     /// The page's state.
@@ -111,7 +113,9 @@ pub fn Header(
                     {backend_label}
                 </strong>
                 " "
-                <span id="backend-reason">{move || reason().map(|reason| format!("({reason})"))}</span>
+                <span id="backend-reason">
+                    {move || reason().map(|reason| format!("({reason})"))}
+                </span>
                 <button
                     id="use-cpu"
                     type="button"
@@ -134,7 +138,7 @@ pub fn Header(
     }
 }
 
-/// The benchmark report, with its numbers also in `data-*` attributes for scripts.
+/// Renders the benchmark report, with its numbers also in `data-*` attributes for scripts.
 #[component]
 pub fn BenchPanel(
     /// The page's state.

@@ -13,8 +13,15 @@ use super::state::{self, AppState, Command};
 /// Colour of the badge before the first metrics snapshot.
 const UNKNOWN_COLOUR: &str = "#777777";
 
+/// Accessible descriptions of the chart canvases.
+const LOSS_LABEL: &str = "loss per term over the training steps";
+const STD_LABEL: &str = "standard deviation of each embedding dimension, with γ";
+const HEATMAP_LABEL: &str = "correlation or covariance of the embedding dimensions";
+const SPECTRUM_LABEL: &str = "singular values of the embedding, with the effective rank";
+const PCA_LABEL: &str = "embedding projected on its first two principal components";
+
 /// Formats an optional number with `decimals` decimals, or a dash when it is missing.
-fn shown(value: Option<f64>, decimals: usize) -> String {
+fn format_reading(value: Option<f64>, decimals: usize) -> String {
     match value {
         Some(value) if value.is_finite() => format!("{value:.decimals$}"),
         Some(value) => value.to_string(),
@@ -22,7 +29,31 @@ fn shown(value: Option<f64>, decimals: usize) -> String {
     }
 }
 
-/// The collapse badge with its explanation, and the headline numbers, each also in a
+/// Renders one headline number: a label, the number as text and, for scripts, as `data-value`.
+#[component]
+fn Reading(
+    /// Id of the element with the number.
+    id: &'static str,
+    /// Label above the number.
+    label: &'static str,
+    /// The number as shown.
+    #[prop(into)]
+    text: Signal<String>,
+    /// The number for `data-value`; the attribute is left out while it is `None`.
+    #[prop(into)]
+    data_value: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="reading">
+            <dt>{label}</dt>
+            <dd id=id data-value=data_value>
+                {text}
+            </dd>
+        </div>
+    }
+}
+
+/// Renders the collapse badge with its explanation, and the headline numbers, each also in a
 /// `data-value` attribute for scripts.
 #[component]
 pub fn Readouts(
@@ -33,6 +64,7 @@ pub fn Readouts(
     let collapse = move || metrics().map(|metrics| metrics.collapse);
     let collapse_name = move || collapse().map_or("unknown", |collapse| collapse.name());
     let metrics_step = move || metrics().map(|metrics| metrics.step.to_string());
+    let step_text = move || metrics_step().map(|step| format!("at step {step}"));
     let badge_style = move || {
         let colour = collapse().map_or(UNKNOWN_COLOUR.to_string(), |collapse| {
             css_colour(collapse_colour(collapse))
@@ -44,19 +76,42 @@ pub fn Readouts(
             collapse.explanation()
         })
     };
-    let rank = move || metrics().map(|metrics| metrics.effective_rank);
-    let mean_std = move || metrics().map(|metrics| metrics.mean_std);
-    let knn_embedding = move || metrics().map(|metrics| metrics.knn_accuracy_embedding);
-    let knn_representation = move || metrics().map(|metrics| metrics.knn_accuracy_representation);
-    let first_loss = move || state.first_loss.get().map(f64::from);
-    let last_loss = move || state.last_loss.get().map(f64::from);
-    let timing = move || state.timing.get();
-    let first_step_ms = move || timing().first_step_ms;
-    let first_step_duration = move || timing().first_step_duration_ms;
-    let longest_frame_ms = move || timing().longest_frame_ms;
-    // Loss attributes print the `f32` itself, so scripts can compare them with the engine's values.
-    let first_loss_attribute = move || state.first_loss.get().map(|loss| loss.to_string());
-    let last_loss_attribute = move || state.last_loss.get().map(|loss| loss.to_string());
+
+    // Each number as (text, data-value) signals.
+    let number = move |value: fn(&AppState) -> Option<f64>, decimals: usize| {
+        let text = Signal::derive(move || format_reading(value(&state), decimals));
+        let data = Signal::derive(move || data_number(value(&state)));
+        (text, data)
+    };
+    let (rank, rank_data) = number(|state| state.metrics.get().map(|m| m.effective_rank), 2);
+    let (mean_std, mean_std_data) = number(|state| state.metrics.get().map(|m| m.mean_std), 3);
+    let (knn_embedding, knn_embedding_data) = number(
+        |state| state.metrics.get().map(|m| m.knn_accuracy_embedding),
+        3,
+    );
+    let (knn_representation, knn_representation_data) = number(
+        |state| state.metrics.get().map(|m| m.knn_accuracy_representation),
+        3,
+    );
+    let (longest_frame, longest_frame_data) =
+        number(|state| state.timing.get().longest_frame_ms, 1);
+    let first_step_ms = move || state.timing.get().first_step_ms;
+    let first_step_duration = move || state.timing.get().first_step_duration_ms;
+    let first_step_text = Signal::derive(move || {
+        format!(
+            "{} / {}",
+            format_reading(first_step_ms(), 0),
+            format_reading(first_step_duration(), 0)
+        )
+    });
+    // The loss attributes print the `f32` itself, so scripts can compare it with the engine's.
+    let loss = move |value: fn(&AppState) -> Option<f32>| {
+        let text = Signal::derive(move || format_reading(value(&state).map(f64::from), 4));
+        let data = Signal::derive(move || value(&state).map(|loss| loss.to_string()));
+        (text, data)
+    };
+    let (first_loss, first_loss_data) = loss(|state| state.first_loss.get());
+    let (last_loss, last_loss_data) = loss(|state| state.last_loss.get());
 
     view! {
         <section class="panel readouts">
@@ -70,42 +125,63 @@ pub fn Readouts(
                 >
                     {collapse_name}
                 </span>
-                <span class="badge-step">
-                    {move || metrics_step().map(|step| format!("at step {step}")).unwrap_or_default()}
-                </span>
+                <span class="badge-step">{step_text}</span>
                 <p class="explanation">{explanation}</p>
             </div>
             <dl class="numbers">
-                <dt>"effective rank"</dt>
-                <dd id="effective-rank" data-value=move || data_number(rank())>{move || shown(rank(), 2)}</dd>
-                <dt>"mean std"</dt>
-                <dd id="mean-std" data-value=move || data_number(mean_std())>{move || shown(mean_std(), 3)}</dd>
-                <dt>"k-NN accuracy, embedding"</dt>
-                <dd id="knn-embedding" data-value=move || data_number(knn_embedding())>
-                    {move || shown(knn_embedding(), 3)}
-                </dd>
-                <dt>"k-NN accuracy, representation"</dt>
-                <dd id="knn-representation" data-value=move || data_number(knn_representation())>
-                    {move || shown(knn_representation(), 3)}
-                </dd>
-                <dt>"loss at step 1"</dt>
-                <dd id="first-loss" data-value=first_loss_attribute>{move || shown(first_loss(), 4)}</dd>
-                <dt>"latest loss"</dt>
-                <dd id="last-loss" data-value=last_loss_attribute>{move || shown(last_loss(), 4)}</dd>
-                <dt>"first step (ms after load / own ms)"</dt>
-                <dd id="first-step-ms" data-value=move || data_number(first_step_ms()) data-duration=move || data_number(first_step_duration())>
-                    {move || format!("{} / {}", shown(first_step_ms(), 0), shown(first_step_duration(), 0))}
-                </dd>
-                <dt>"longest frame (ms)"</dt>
-                <dd id="longest-frame-ms" data-value=move || data_number(longest_frame_ms())>
-                    {move || shown(longest_frame_ms(), 1)}
-                </dd>
+                <Reading
+                    id="effective-rank"
+                    label="effective rank"
+                    text=rank
+                    data_value=rank_data
+                />
+                <Reading id="mean-std" label="mean std" text=mean_std data_value=mean_std_data />
+                <Reading
+                    id="knn-embedding"
+                    label="k-NN accuracy, embedding"
+                    text=knn_embedding
+                    data_value=knn_embedding_data
+                />
+                <Reading
+                    id="knn-representation"
+                    label="k-NN accuracy, representation"
+                    text=knn_representation
+                    data_value=knn_representation_data
+                />
+                <Reading
+                    id="first-loss"
+                    label="loss at step 1"
+                    text=first_loss
+                    data_value=first_loss_data
+                />
+                <Reading
+                    id="last-loss"
+                    label="latest loss"
+                    text=last_loss
+                    data_value=last_loss_data
+                />
+                <div class="reading">
+                    <dt>"first step: ms after load / own ms"</dt>
+                    <dd
+                        id="first-step-ms"
+                        data-value=move || data_number(first_step_ms())
+                        data-duration=move || data_number(first_step_duration())
+                    >
+                        {first_step_text}
+                    </dd>
+                </div>
+                <Reading
+                    id="longest-frame-ms"
+                    label="longest frame (ms)"
+                    text=longest_frame
+                    data_value=longest_frame_data
+                />
             </dl>
         </section>
     }
 }
 
-/// The chart canvases, with a switch between the correlation and covariance heatmaps.
+/// Renders the chart canvases, with a switch between the correlation and covariance heatmaps.
 #[component]
 pub fn PlotGrid(
     /// The page's state.
@@ -121,10 +197,10 @@ pub fn PlotGrid(
 
     view! {
         <section class="charts">
-            <figure class="wide">{canvas(LOSS_CANVAS, "loss per term over the training steps")}</figure>
-            <figure>{canvas(STD_CANVAS, "standard deviation of each embedding dimension, with γ")}</figure>
+            <figure class="wide">{canvas(LOSS_CANVAS, LOSS_LABEL)}</figure>
+            <figure>{canvas(STD_CANVAS, STD_LABEL)}</figure>
             <figure>
-                {canvas(HEATMAP_CANVAS, "correlation or covariance of the embedding dimensions")}
+                {canvas(HEATMAP_CANVAS, HEATMAP_LABEL)}
                 <figcaption>
                     <label>
                         <input
@@ -137,8 +213,8 @@ pub fn PlotGrid(
                     </label>
                 </figcaption>
             </figure>
-            <figure>{canvas(SPECTRUM_CANVAS, "singular values of the embedding, with the effective rank")}</figure>
-            <figure>{canvas(PCA_CANVAS, "embedding projected on its first two principal components")}</figure>
+            <figure>{canvas(SPECTRUM_CANVAS, SPECTRUM_LABEL)}</figure>
+            <figure>{canvas(PCA_CANVAS, PCA_LABEL)}</figure>
             <figure>{canvas(RANK_CANVAS, "effective rank over the training steps")}</figure>
             <figure>{canvas(KNN_CANVAS, "k-NN accuracy over the training steps")}</figure>
         </section>

@@ -227,7 +227,8 @@ impl Runner {
                     self.state
                         .status
                         .set(format!("Paused at step {}.", self.session.step_count()));
-                    // Show the new loss before the slower metrics, which are slowest on WebGPU.
+                    // Draw the new loss first, because the metrics that follow take a while,
+                    // longest on WebGPU.
                     self.redraw();
                     next_frame().await;
                     self.update_metrics().await;

@@ -119,7 +119,7 @@ pub fn take_commands() -> Vec<Command> {
 pub struct BackendStatus {
     /// WebGPU or CPU, or `None` when the requested backend is unavailable and nothing runs.
     pub kind: Option<BackendKind>,
-    /// Why this backend runs, for example "navigator.gpu missing", or why none does.
+    /// Reason this backend runs, for example "navigator.gpu missing", or that none does.
     pub reason: String,
     /// Whether reloading with WebGPU may work, so the page offers it.
     pub webgpu_may_work: bool,
@@ -149,7 +149,7 @@ pub struct Timing {
     pub first_step_ms: Option<f64>,
     /// Duration of that first step alone; on WebGPU it includes compiling the shaders.
     pub first_step_duration_ms: Option<f64>,
-    /// Longest work of one animation frame while training: steps, metrics and redraws.
+    /// Maximum time of one animation frame's work while training: steps, metrics and redraws.
     pub longest_frame_ms: Option<f64>,
 }
 
@@ -164,11 +164,12 @@ pub struct BenchReport {
     pub steps_per_second: f64,
     /// Time from page load to the end of the warm-up step.
     pub first_step_ms: f64,
-    /// Longest single timed step; the benchmark runs one step per animation frame.
+    /// Maximum duration of one timed step. The benchmark runs one step per animation frame, so
+    /// this is also its longest frame of work.
     pub longest_frame_ms: f64,
     /// Whether the workload has finished, successfully or not.
     pub done: bool,
-    /// Why the workload stopped early, if it did.
+    /// Error that stopped the workload early, if one did.
     pub error: Option<String>,
 }
 

@@ -56,7 +56,7 @@ fn batch_from_value(value: f64) -> Result<usize, String> {
     }
 }
 
-/// The training section: learning rate, batch size, augmentation, architecture, dataset, seed
+/// Renders the training section: learning rate, batch size, augmentation, architecture, dataset, seed
 /// and optimiser. Changes of architecture, dataset, seed or optimiser reset the session.
 #[component]
 pub fn TrainingControls(

@@ -8,7 +8,7 @@ use super::inputs::FieldError;
 use super::runner::MAX_STEPS_PER_FRAME;
 use super::state::{self, AppState, Command, Field};
 
-/// Longest pause between frames the slow-motion slider reaches, in milliseconds.
+/// Maximum pause between frames on the slow-motion slider, in milliseconds.
 const MAX_FRAME_DELAY_MS: u32 = 1000;
 
 /// Largest accepted number of steps between metrics snapshots.
@@ -176,7 +176,9 @@ pub fn Transport(
                     prop:value=move || state.frame_delay_ms.get().to_string()
                     on:input=on_delay
                 />
-                <output for="frame-delay">{move || format!("{} ms", state.frame_delay_ms.get())}</output>
+                <output for="frame-delay">
+                    {move || format!("{} ms", state.frame_delay_ms.get())}
+                </output>
                 <label for="metrics-every">"Metrics every"</label>
                 <input
                     id="metrics-every"

@@ -1,11 +1,11 @@
 //! Switches read once from the page's query string.
 //!
-//! - `backend=cpu` forces the CPU; `backend=webgpu` requires WebGPU and reports an error instead
-//!   of falling back; anything else, or no value, tries WebGPU and falls back to the CPU.
-//! - `preset=vicreg|vi-reg|invariance-only|no-variance` picks the starting loss weights, and
-//!   the training settings of [`share::QUERY_KEYS`] (`lambda`, `lr`, `batch`, ...) set the rest,
-//!   as [`share::from_query`] reads them.
-//! - `bench=1` runs the fixed benchmark workload, `bench_steps=N` sets its timed steps.
+//! - `backend=cpu` forces the CPU. `backend=webgpu` requires WebGPU and reports an error instead
+//!   of falling back. Any other value, or none, tries WebGPU and falls back to the CPU.
+//! - `preset=vicreg|vi-reg|invariance-only|no-variance` picks the starting loss weights.
+//!   [`share::from_query`] reads it together with the training settings of
+//!   [`share::QUERY_KEYS`], such as `lambda`, `lr` and `batch`.
+//! - `bench=1` runs the fixed benchmark workload, and `bench_steps=N` sets its timed steps.
 
 use crate::engine::TrainingConfig;
 use crate::engine::share;
@@ -16,7 +16,7 @@ pub const DEFAULT_BENCH_STEPS: usize = 20;
 /// Largest accepted `bench_steps`.
 pub const MAX_BENCH_STEPS: usize = 10_000;
 
-/// Which backend the page was asked to use.
+/// Backend requested by the page's URL.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum BackendRequest {
     /// WebGPU when the browser offers an adapter, the CPU otherwise.

@@ -69,8 +69,8 @@ fn draw_digit(id: &str, image: &[f32]) {
     }
 }
 
-/// The strip of six training digits, each above its two augmented views. Hidden for the 2-D
-/// datasets, whose samples are points rather than images.
+/// Renders the strip of six training digits, each above its two augmented views. The strip is
+/// hidden for the 2-D datasets, whose samples are points rather than images.
 #[component]
 pub fn ViewsStrip(
     /// The page's state; the strip reads the dataset from the shown configuration.
@@ -86,7 +86,8 @@ pub fn ViewsStrip(
         <section class="panel views-panel">
             <h2>"Augmented views"</h2>
             <p class="hint" hidden=is_digits>
-                "The 2-D datasets have no images; their views are jittered, rotated and scaled points."
+                "The 2-D datasets have no images: their views are rotated, scaled and jittered \
+                 points."
             </p>
             <div id="views-strip" class="views-strip" hidden=move || !is_digits()>
                 <div class="views-captions">
