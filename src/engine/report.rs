@@ -5,14 +5,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::metrics::Collapse;
-use super::session::Session;
+use super::session::{MetricsPoint, Session};
 
 /// One row per metrics snapshot: the loss of the step it followed and the metrics after it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MetricsRow {
-    /// Steps taken.
-    pub step: usize,
     /// Weighted total loss of that step; empty for the snapshot before training.
     pub total: Option<f32>,
     /// Invariance term, empty when switched off.
@@ -21,20 +18,9 @@ pub struct MetricsRow {
     pub variance: Option<f32>,
     /// Covariance part `c(Z) + c(Z')`.
     pub covariance: Option<f32>,
-    /// Effective rank of the eval embedding.
-    pub effective_rank: f64,
-    /// Mean std of the eval embedding.
-    pub mean_std: f64,
-    /// Mean off-diagonal |correlation|.
-    pub mean_abs_correlation: f64,
-    /// Mean pairwise cosine similarity.
-    pub mean_cosine_similarity: f64,
-    /// k-NN accuracy of the embedding.
-    pub knn_accuracy_embedding: f64,
-    /// k-NN accuracy of the representation.
-    pub knn_accuracy_representation: f64,
-    /// Collapse classification.
-    pub collapse: Collapse,
+    /// The snapshot's step and headline metrics.
+    #[serde(flatten)]
+    pub metrics: MetricsPoint,
 }
 
 /// Returns one row per metrics snapshot of `session`, joined with the loss of the same step.
@@ -48,18 +34,11 @@ pub fn metrics_rows(session: &Session) -> Vec<MetricsRow> {
             let terms = point.step.checked_sub(1).and_then(|index| session.history().get(index));
             let terms = terms.map(|record| &record.terms);
             MetricsRow {
-                step: point.step,
                 total: terms.map(|terms| terms.total),
                 invariance: terms.and_then(|terms| terms.invariance),
                 variance: terms.and_then(|terms| terms.variance(convention)),
                 covariance: terms.and_then(|terms| terms.covariance()),
-                effective_rank: point.effective_rank,
-                mean_std: point.mean_std,
-                mean_abs_correlation: point.mean_abs_correlation,
-                mean_cosine_similarity: point.mean_cosine_similarity,
-                knn_accuracy_embedding: point.knn_accuracy_embedding,
-                knn_accuracy_representation: point.knn_accuracy_representation,
-                collapse: point.collapse,
+                metrics: point.clone(),
             }
         })
         .collect()
@@ -74,22 +53,23 @@ pub fn metrics_csv(rows: &[MetricsRow]) -> String {
     );
     let optional = |value: Option<f32>| value.map(|v| v.to_string()).unwrap_or_default();
     for row in rows {
+        let metrics = &row.metrics;
         // Writing to a String cannot fail.
         let _ = writeln!(
             csv,
             "{},{},{},{},{},{},{},{},{},{},{},{}",
-            row.step,
+            metrics.step,
             optional(row.total),
             optional(row.invariance),
             optional(row.variance),
             optional(row.covariance),
-            row.effective_rank,
-            row.mean_std,
-            row.mean_abs_correlation,
-            row.mean_cosine_similarity,
-            row.knn_accuracy_embedding,
-            row.knn_accuracy_representation,
-            row.collapse.name()
+            metrics.effective_rank,
+            metrics.mean_std,
+            metrics.mean_abs_correlation,
+            metrics.mean_cosine_similarity,
+            metrics.knn_accuracy_embedding,
+            metrics.knn_accuracy_representation,
+            metrics.collapse.name()
         );
     }
     csv
@@ -116,9 +96,9 @@ mod tests {
 
         let rows = metrics_rows(&session);
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].step, 0);
+        assert_eq!(rows[0].metrics.step, 0);
         assert_eq!(rows[0].total, None);
-        assert_eq!(rows[1].step, 2);
+        assert_eq!(rows[1].metrics.step, 2);
         assert_eq!(rows[1].total, Some(session.history()[1].terms.total));
 
         let csv = metrics_csv(&rows);
