@@ -74,8 +74,13 @@ async fn invariance_only_collapses_and_vicreg_does_not() {
     browser.open_app(&format!("{base}/?backend=cpu")).await;
     browser.click("button[data-preset=\"invariance-only\"]").await;
     browser.set_value("#steps-per-frame", "10").await;
+    // The untrained network's embedding std is already below the threshold (about 0.007), so
+    // only a snapshot taken after training counts.
     let collapsed = play_until(&browser, "complete collapse", 300, || async {
-        browser.attribute("#collapse-badge", "data-collapse").await.as_deref() == Some("complete")
+        let state = browser.attribute("#collapse-badge", "data-collapse").await;
+        let metrics_step = browser.attribute("#collapse-badge", "data-metrics-step").await;
+        let metrics_step: usize = metrics_step.and_then(|v| v.parse().ok()).unwrap_or(0);
+        state.as_deref() == Some("complete") && metrics_step >= 20
     })
     .await;
     assert!(collapsed, "no complete collapse after {} steps", browser.step_count().await);
