@@ -95,8 +95,24 @@ fn compare_writes_side_by_side_report() {
     assert_eq!(report["a"]["config"]["seed"], report["b"]["config"]["seed"]);
     let table = std::fs::read_to_string(out.path().join("report.md")).unwrap();
     assert!(table.contains("| effective rank |"), "{table}");
+    assert!(table.contains("B − A"), "{table}");
+    assert_eq!(report["differences"]["step"], 10);
+    assert!(report["differences"]["metrics"].as_array().is_some_and(|rows| rows.len() == 5));
     assert!(out.path().join("a/summary.json").is_file());
     assert!(out.path().join("b/metrics.csv").is_file());
+}
+
+#[test]
+fn config_file_names_every_rejected_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.json");
+    std::fs::write(&path, r#"{"learning_rate": "fast", "batch_size": 1, "seed": 3}"#).unwrap();
+    let output = run(&["train", "--steps", "1", "--config", path.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("learning_rate"), "{message}");
+    assert!(message.contains("batch_size"), "{message}");
+    assert!(!message.contains("seed"), "{message}");
 }
 
 #[test]

@@ -127,3 +127,14 @@ fn diverging_run_stops_with_message_and_rolls_back() {
     assert!(values.iter().all(|v| v.is_finite()));
     assert_eq!(session.step_count(), steps);
 }
+
+#[test]
+fn preset_weights_keep_other_loss_settings() {
+    let mut loss = Preset::Vicreg.loss();
+    loss.gamma = 2.0;
+    let vi_reg = Preset::ViReg.weights_on(&loss);
+    assert_eq!(vi_reg.covariance_weight, 0.0);
+    assert_eq!(vi_reg.gamma, 2.0);
+    assert!(Preset::ViReg.has_weights_of(&vi_reg));
+    assert!(!Preset::Vicreg.has_weights_of(&vi_reg));
+}

@@ -15,7 +15,9 @@ use burn::prelude::Device;
 pub use args::Cli;
 use args::{BenchArgs, Command, CompareArgs, RunArgs, TrainArgs};
 
+use crate::engine::compare::{Comparison, ComparisonSummary};
 use crate::engine::session::{Session, TrainingConfig};
+use crate::engine::share;
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<()> {
@@ -31,16 +33,22 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Returns the base configuration: the `--config` file if given, else `preset_config`.
+/// Returns the base configuration: the `--config` file if given, else `preset_config`. The file
+/// is read like the app's import: every rejected setting is named, and any rejection is an
+/// error here, since a run from a half-read file would not be the run the file describes.
 fn base_config(run: &RunArgs, preset_config: TrainingConfig) -> Result<TrainingConfig> {
     let Some(path) = &run.config else {
         return Ok(preset_config);
     };
     let text =
         fs::read_to_string(path).with_context(|| format!("failed to read {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| {
-        format!("invalid configuration file {}: expected the `config` object of summary.json", path.display())
-    })
+    let parsed = share::from_json(&text)
+        .map_err(|error| anyhow::anyhow!("invalid configuration file {}: {error}", path.display()))?;
+    if !parsed.warnings.is_empty() {
+        let lines: Vec<String> = parsed.warnings.iter().map(|w| format!("  {} = `{}`: {}", w.key, w.value, w.reason)).collect();
+        bail!("invalid configuration file {}:\n{}", path.display(), lines.join("\n"));
+    }
+    Ok(parsed.config)
 }
 
 fn train(args: TrainArgs) -> Result<()> {
@@ -74,54 +82,53 @@ fn compare(args: CompareArgs) -> Result<()> {
     if run_args.config.is_some() {
         bail!("compare takes its loss settings from the two presets, so --config is not supported");
     }
-    let config_a = run_args.apply(base_config(run_args, TrainingConfig::preset(args.a))?);
-    let config_b = run_args.apply(base_config(run_args, TrainingConfig::preset(args.b))?);
+    let config_a = run_args.apply(TrainingConfig::preset(args.a));
+    let config_b = run_args.apply(TrainingConfig::preset(args.b));
     config_a.validate()?;
     config_b.validate()?;
 
-    let label_a = format!("A {}", args.a.name());
-    let label_b = format!("B {}", args.b.name());
-    let outcome_a = run::train(config_a, run_args.steps, run_args.log_every, &label_a)?;
-    let outcome_b = run::train(config_b, run_args.steps, run_args.log_every, &label_b)?;
+    // Everything but the loss comes from the same flags, so A's configuration is the shared one.
+    let comparison = Comparison::new(config_a.clone(), config_a.loss, config_b.loss, &Device::flex())?;
+    let label = format!("A {} vs B {}", args.a.name(), args.b.name());
+    let (outcome_a, outcome_b) =
+        run::compare(comparison, run_args.steps, run_args.log_every, &label)?;
     run::write_outputs(&outcome_a, &run_args.out.join("a"))?;
     run::write_outputs(&outcome_b, &run_args.out.join("b"))?;
 
-    let (summary_a, summary_b) = (outcome_a.summary(), outcome_b.summary());
-    let report = serde_json::json!({ "a": summary_a, "b": summary_b });
+    let differences = ComparisonSummary::new(&outcome_a.last, &outcome_b.last);
+    let report = serde_json::json!({
+        "a": outcome_a.summary(),
+        "b": outcome_b.summary(),
+        "differences": differences,
+    });
     fs::write(run_args.out.join("report.json"), serde_json::to_string_pretty(&report)?)
         .context("failed to write report.json")?;
 
     let mut table = format!(
-        "# {} (A) vs {} (B), {} steps, seed {}\n\n| metric | A | B |\n| --- | --- | --- |\n",
+        "# {} (A) vs {} (B), {} steps, seed {}\n\n| metric | A | B | B − A |\n| --- | --- | --- | --- |\n",
         args.a.name(),
         args.b.name(),
         run_args.steps,
         run_args.seed
     );
-    let rows = [
-        ("collapse", summary_a.collapse.name().to_string(), summary_b.collapse.name().to_string()),
-        ("effective rank", format!("{:.2}", summary_a.effective_rank), format!("{:.2}", summary_b.effective_rank)),
-        ("mean std", format!("{:.4}", summary_a.mean_std), format!("{:.4}", summary_b.mean_std)),
-        (
-            "mean |correlation|",
-            format!("{:.3}", summary_a.mean_abs_correlation),
-            format!("{:.3}", summary_b.mean_abs_correlation),
-        ),
-        (
-            "k-NN accuracy, embedding",
-            format!("{:.3}", summary_a.knn_accuracy_embedding),
-            format!("{:.3}", summary_b.knn_accuracy_embedding),
-        ),
-        (
-            "k-NN accuracy, representation",
-            format!("{:.3}", summary_a.knn_accuracy_representation),
-            format!("{:.3}", summary_b.knn_accuracy_representation),
-        ),
-    ];
-    for (metric, a, b) in rows {
-        // Writing to a String cannot fail.
-        let _ = writeln!(table, "| {metric} | {a} | {b} |");
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        table,
+        "| collapse | {} | {} | |",
+        differences.collapse_a.name(),
+        differences.collapse_b.name()
+    );
+    for row in &differences.metrics {
+        let _ = writeln!(
+            table,
+            "| {} | {:.4} | {:.4} | {:+.4} |",
+            row.metric,
+            row.a,
+            row.b,
+            row.difference()
+        );
     }
+    let _ = writeln!(table, "\n{}", differences.sentence());
     fs::write(run_args.out.join("report.md"), &table).context("failed to write report.md")?;
     print!("{table}");
     Ok(())

@@ -9,6 +9,7 @@ use burn::prelude::Device;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+use crate::engine::compare::Comparison;
 use crate::engine::metrics::{Collapse, MetricsSnapshot};
 use crate::engine::report;
 use crate::engine::session::{Session, TrainingConfig};
@@ -75,17 +76,7 @@ impl Outcome {
 /// steps and after the last one.
 pub fn train(config: TrainingConfig, steps: usize, log_every: usize, label: &str) -> Result<Outcome> {
     let mut session = Session::new(config, &Device::flex()).context("invalid configuration")?;
-    let progress = if steps >= PROGRESS_BAR_MIN_STEPS {
-        ProgressBar::new(steps as u64)
-    } else {
-        ProgressBar::hidden()
-    };
-    progress.set_style(
-        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    progress.set_prefix(label.to_string());
-
+    let progress = progress_bar(steps, label);
     let log_every = log_every.max(1);
     let mut last = pollster::block_on(session.metrics())?;
     for step in 1..=steps {
@@ -100,6 +91,49 @@ pub fn train(config: TrainingConfig, steps: usize, log_every: usize, label: &str
     }
     progress.finish_and_clear();
     Ok(Outcome { session, last })
+}
+
+/// Trains both runs of `comparison` in lockstep for `steps` steps, with a metrics snapshot of
+/// each every `log_every` steps and after the last one.
+pub fn compare(
+    mut comparison: Comparison,
+    steps: usize,
+    log_every: usize,
+    label: &str,
+) -> Result<(Outcome, Outcome)> {
+    let progress = progress_bar(steps, label);
+    let log_every = log_every.max(1);
+    let (mut last_a, mut last_b) = pollster::block_on(comparison.metrics())?;
+    for step in 1..=steps {
+        pollster::block_on(comparison.step())
+            .with_context(|| format!("the comparison stopped at step {step}"))?;
+        progress.inc(1);
+        if step % log_every == 0 || step == steps {
+            (last_a, last_b) = pollster::block_on(comparison.metrics())?;
+            progress.set_message(format!(
+                "rank A {:.2}, B {:.2}",
+                last_a.effective_rank, last_b.effective_rank
+            ));
+        }
+    }
+    progress.finish_and_clear();
+    let (a, b) = comparison.into_sessions();
+    Ok((Outcome { session: a, last: last_a }, Outcome { session: b, last: last_b }))
+}
+
+/// Returns a progress bar for runs of at least [`PROGRESS_BAR_MIN_STEPS`] steps, hidden otherwise.
+fn progress_bar(steps: usize, label: &str) -> ProgressBar {
+    let progress = if steps >= PROGRESS_BAR_MIN_STEPS {
+        ProgressBar::new(steps as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    progress.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    progress.set_prefix(label.to_string());
+    progress
 }
 
 /// Writes `metrics.csv`, `summary.json` and the SVG plots of `outcome` into `dir`.

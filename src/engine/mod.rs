@@ -2,6 +2,7 @@
 //! no device of its own, so the browser app and the CLI drive the same code on any Burn device.
 
 pub mod augment;
+pub mod compare;
 pub mod data;
 pub mod loss;
 pub mod metrics;

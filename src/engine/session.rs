@@ -95,6 +95,21 @@ impl Preset {
             .with_variance_weight(variance)
             .with_covariance_weight(covariance)
     }
+
+    /// Returns `loss` with this preset's λ, μ and ν, keeping its γ, ε and convention.
+    pub fn weights_on(self, loss: &VicregLossConfig) -> VicregLossConfig {
+        let weights = self.loss();
+        let mut loss = loss.clone();
+        loss.invariance_weight = weights.invariance_weight;
+        loss.variance_weight = weights.variance_weight;
+        loss.covariance_weight = weights.covariance_weight;
+        loss
+    }
+
+    /// Returns whether `loss` has this preset's λ, μ and ν.
+    pub fn has_weights_of(self, loss: &VicregLossConfig) -> bool {
+        self.weights_on(loss) == *loss
+    }
 }
 
 impl std::str::FromStr for Preset {

@@ -109,9 +109,7 @@ pub fn from_query(query: &str) -> ParsedSettings {
     for (key, value) in pairs.iter().filter(|(key, _)| key == "preset") {
         parsed.set(key, value, |config, text| {
             let preset: Preset = text.parse()?;
-            config.loss.invariance_weight = preset.loss().invariance_weight;
-            config.loss.variance_weight = preset.loss().variance_weight;
-            config.loss.covariance_weight = preset.loss().covariance_weight;
+            config.loss = preset.weights_on(&config.loss);
             Ok(())
         });
     }

@@ -90,9 +90,17 @@ pub(crate) fn log_range(values: impl IntoIterator<Item = f64>) -> Range<f64> {
     (10f64.powf(low_exponent) * (1.0 - 1e-9))..(10f64.powf(high_exponent) * (1.0 + 1e-9))
 }
 
+/// Tick values closer to zero than this are labelled 0.
+const TICK_ZERO: f64 = 1e-15;
+
 /// Formats a tick value compactly with up to three significant digits: `0.05`, `25` or `1e-6`.
 pub(crate) fn format_tick(value: f64) -> String {
-    if value == 0.0 || !value.is_finite() {
+    // Tick positions are sums of steps, so a tick meant to be zero can land on rounding noise
+    // such as 5.6e-17; no chart here has a range that small.
+    if value.abs() < TICK_ZERO {
+        return "0".to_string();
+    }
+    if !value.is_finite() {
         return format!("{value}");
     }
     let magnitude = value.abs();
@@ -236,6 +244,8 @@ mod tests {
     #[test]
     fn format_tick_is_compact() {
         assert_eq!(format_tick(0.0), "0");
+        assert_eq!(format_tick(-0.0), "0");
+        assert_eq!(format_tick(0.1 * 3.0 - 0.3), "0");
         assert_eq!(format_tick(0.05), "0.05");
         assert_eq!(format_tick(25.0), "25");
         assert_eq!(format_tick(1.5), "1.5");

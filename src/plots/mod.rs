@@ -13,6 +13,7 @@ mod axis;
 mod bars;
 mod heatmap;
 mod loss;
+mod paired;
 mod palette;
 mod scatter;
 mod series;
@@ -26,6 +27,7 @@ use plotters::drawing::DrawingAreaErrorKind;
 pub use bars::std_bars;
 pub use heatmap::heatmap;
 pub use loss::loss_curves;
+pub use paired::{PairedLabels, RUN_A_COLOUR, RUN_B_COLOUR, paired_lines};
 pub use palette::{
     CLASS_PALETTE, MISSING_COLOUR, class_colour, collapse_colour, css_colour, diverging_colour,
 };
@@ -48,6 +50,9 @@ pub enum PlotError {
     /// The drawing backend failed, for example because the canvas is gone or a write failed.
     #[error("drawing the chart failed: {0}")]
     Backend(String),
+    /// No chart is drawn under this name.
+    #[error("no chart is called `{0}`")]
+    UnknownChart(String),
     /// Two inputs that must match in length do not.
     #[error("{name} has {actual} values but {expected} were expected: pass inputs of equal length")]
     LengthMismatch {
