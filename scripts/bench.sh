@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures the numbers in docs/BENCHMARKS.md: native steps per second, the gzipped wasm size, and
 # in headless Chromium, for the CPU and the WebGPU (SwiftShader) device, steps per second, time
-# from load to the end of the first step and the longest frame. Run it on an otherwise idle
-# machine; results go to test-artifacts/.
+# from load to the end of the first step and the longest frame, then the same workload in
+# TensorFlow.js's wasm backend for the speed target. Run it on an otherwise idle machine; results
+# go to test-artifacts/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,4 +24,9 @@ done
 echo "== browser ($steps timed steps per backend)"
 VICREG_BENCH_STEPS=$steps VICREG_BENCH_BACKENDS=cpu,webgpu \
   cargo test --quiet --test browser bench_mode_reports_speed -- --nocapture
-cat test-artifacts/bench-*.json
+cat test-artifacts/bench-cpu.json test-artifacts/bench-webgpu.json
+
+echo "== TensorFlow.js reference (wasm backend, $steps timed steps)"
+scripts/tfjs-bench-setup.sh
+VICREG_BENCH_STEPS=$steps cargo test --quiet --test tfjs_reference -- --ignored --nocapture
+cat test-artifacts/bench-tfjs-wasm.json

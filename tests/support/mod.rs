@@ -9,8 +9,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use thirtyfour::prelude::*;
 use thirtyfour::common::command::FormatRequestData;
+use thirtyfour::prelude::*;
 use thirtyfour::{ChromiumLikeCapabilities, RequestData, SessionId};
 
 /// Browser tests train in the page; run one at a time so that they do not share two cores.
@@ -60,7 +60,9 @@ pub fn artifact_dir() -> PathBuf {
 /// Serves `root` over HTTP/1.1 on 127.0.0.1 from a background thread; returns the base URL.
 pub fn serve(root: PathBuf) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
-    let address = listener.local_addr().expect("bound listener has an address");
+    let address = listener
+        .local_addr()
+        .expect("bound listener has an address");
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let root = root.clone();
@@ -85,8 +87,16 @@ fn answer(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     }
 
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let path = path.split(['?', '#']).next().unwrap_or("/").trim_start_matches('/');
-    let file = if path.is_empty() || path.contains("..") { root.join("index.html") } else { root.join(path) };
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .trim_start_matches('/');
+    let file = if path.is_empty() || path.contains("..") {
+        root.join("index.html")
+    } else {
+        root.join(path)
+    };
     let (status, body, mime) = match std::fs::read(&file) {
         Ok(body) => ("200 OK", body, mime_type(&file)),
         Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
@@ -135,23 +145,39 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("chromedriver is installed (scripts/setup.sh installs Debian's chromium-driver)");
+            .expect(
+                "chromedriver is installed (scripts/setup.sh installs Debian's chromium-driver)",
+            );
         let server = format!("http://127.0.0.1:{port}");
         wait_for_port(port, Duration::from_secs(30));
 
         let profile = tempfile::tempdir().expect("a temporary profile folder can be created");
         let mut capabilities = DesiredCapabilities::chrome();
-        capabilities.set_binary("/usr/bin/chromium").expect("binary path is valid");
+        capabilities
+            .set_binary("/usr/bin/chromium")
+            .expect("binary path is valid");
         let profile_flag = format!("--user-data-dir={}", profile.path().display());
         let extra: &[&str] = if webgpu { &WEBGPU_FLAGS } else { &[] };
-        for flag in BASE_FLAGS.iter().chain(extra).copied().chain([profile_flag.as_str()]) {
+        for flag in BASE_FLAGS
+            .iter()
+            .chain(extra)
+            .copied()
+            .chain([profile_flag.as_str()])
+        {
             capabilities.add_arg(flag).expect("flag is valid");
         }
         capabilities
             .set_base_capability("goog:loggingPrefs", json!({ "browser": "ALL" }))
             .expect("logging preferences are valid");
-        let driver = WebDriver::new(server, capabilities).await.expect("a Chromium session starts");
-        Self { driver, chromedriver, _profile: profile, _lock: lock }
+        let driver = WebDriver::new(server, capabilities)
+            .await
+            .expect("a Chromium session starts");
+        Self {
+            driver,
+            chromedriver,
+            _profile: profile,
+            _lock: lock,
+        }
     }
 
     /// Opens `url` and waits until the app marks `<body data-ready="true">`.
@@ -179,10 +205,17 @@ impl Browser {
 
     /// Clicks the first element matching `selector`.
     pub async fn click(&self, selector: &str) {
-        let element = self.driver.find(By::Css(selector)).await.unwrap_or_else(|error| {
-            panic!("no element matches {selector}: {error}");
-        });
-        element.click().await.unwrap_or_else(|error| panic!("clicking {selector} failed: {error}"));
+        let element = self
+            .driver
+            .find(By::Css(selector))
+            .await
+            .unwrap_or_else(|error| {
+                panic!("no element matches {selector}: {error}");
+            });
+        element
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("clicking {selector} failed: {error}"));
     }
 
     /// Sets an input's value and fires `input` and `change`, as typing would.
@@ -199,7 +232,10 @@ impl Browser {
 
     /// Returns the number of training steps the page shows.
     pub async fn step_count(&self) -> usize {
-        self.attribute("#step-counter", "data-step").await.and_then(|v| v.parse().ok()).unwrap_or(0)
+        self.attribute("#step-counter", "data-step")
+            .await
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
     }
 
     /// Returns a canvas's pixels as a data URL, to tell whether a plot changed.
@@ -221,7 +257,9 @@ impl Browser {
             if start.elapsed() > timeout {
                 let error = self.text("#error").await;
                 let status = self.text("#status").await;
-                panic!("timed out after {timeout:?} waiting for {what}; status `{status}`, error `{error}`");
+                panic!(
+                    "timed out after {timeout:?} waiting for {what}; status `{status}`, error `{error}`"
+                );
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
@@ -229,7 +267,12 @@ impl Browser {
 
     /// Returns the browser console entries at level SEVERE since the last call.
     pub async fn console_errors(&self) -> Vec<String> {
-        let response = self.driver.handle.cmd(BrowserLog).await.expect("chromedriver returns logs");
+        let response = self
+            .driver
+            .handle
+            .cmd(BrowserLog)
+            .await
+            .expect("chromedriver returns logs");
         let entries = response.value_json().unwrap_or(Value::Null);
         entries
             .as_array()
@@ -246,16 +289,43 @@ impl Browser {
     /// Writes a PNG screenshot of the page into the artifact folder.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let path = artifact_dir().join(name);
-        self.driver.screenshot(&path).await.expect("screenshot can be written");
+        self.driver
+            .screenshot(&path)
+            .await
+            .expect("screenshot can be written");
         path
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The session ends with its driver process; Chromium exits with it.
         let _ = self.chromedriver.kill();
         let _ = self.chromedriver.wait();
+        // Chromium outlives a killed ChromeDriver and would go on running the page, so its
+        // processes are found by this session's profile folder and ended too.
+        let profile_flag = format!("--user-data-dir={}", self._profile.path().display());
+        end_processes_with_argument(&profile_flag);
+    }
+}
+
+/// Sends SIGKILL to every process that has `argument` on its command line, found in `/proc`.
+fn end_processes_with_argument(argument: &str) {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(command_line) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let matches = command_line.split(|&byte| byte == 0).any(|arg| arg == argument.as_bytes());
+        if matches {
+            // SAFETY: `kill` only sends a signal; a process that has exited meanwhile makes it
+            // fail with ESRCH, which is ignored.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
     }
 }
 
