@@ -4,13 +4,17 @@
 use leptos::prelude::*;
 
 use super::backend::BackendKind;
+use super::compare::ComparePanel;
 use super::controls::LossControls;
+use super::explain::{Lesson, LossFormula};
+use super::export::ExportPanel;
 use super::readouts::{PlotGrid, Readouts};
 use super::runner;
 use super::state::{self, AppState, Command};
 use super::training::TrainingControls;
 use super::transport::{Presets, Transport};
-use super::url::UrlOptions;
+use super::keys;
+use super::url::{self, PageSwitches, UrlOptions, page_query};
 use super::views::ViewsStrip;
 
 /// Formats a number for a `data-*` attribute with Rust's `{}`, or leaves the attribute out for
@@ -28,7 +32,26 @@ pub fn App(
     options: UrlOptions,
 ) -> impl IntoView {
     let state = AppState::new(options.initial_config());
+    state.presenter.set(options.presenter);
+    state.controls_hidden.set(options.controls_hidden);
     let bench = options.bench;
+    keys::install(state);
+
+    // Keep the address bar in step with every setting, so a copied link reproduces the run.
+    // The benchmark's URL stays as it was, since the benchmark ignores the training settings.
+    let backend_request = options.backend;
+    Effect::new(move || {
+        let switches = PageSwitches {
+            backend: backend_request,
+            compare: state.compare.get(),
+            presenter: state.presenter.get(),
+            controls_hidden: state.controls_hidden.get(),
+        };
+        let query = state.config.with(|config| page_query(config, switches));
+        if state.ready.get() && !bench {
+            url::write_back(&query);
+        }
+    });
     let controls_disabled = move || !state.ready.get();
 
     let resize = window_event_listener(leptos::ev::resize, |_| state::send(Command::Redraw));
@@ -43,23 +66,31 @@ pub fn App(
     });
 
     view! {
-        <div class="app">
+        <div
+            class="app"
+            class:presenter=move || state.presenter.get()
+            class:controls-hidden=move || state.controls_hidden.get()
+        >
             <Header state=state />
             <main class="layout">
-                <aside class="sidebar">
+                <aside class="sidebar" hidden=move || state.controls_hidden.get()>
                     <fieldset class="controls" disabled=controls_disabled>
                         <Transport state=state />
                         <Presets state=state />
                         <LossControls state=state />
                         <TrainingControls state=state />
                     </fieldset>
+                    <ExportPanel state=state />
                 </aside>
                 <div class="results">
                     <Show when=move || bench>
                         <BenchPanel state=state />
                     </Show>
                     <Readouts state=state />
+                    <Lesson state=state />
+                    <LossFormula state=state />
                     <PlotGrid state=state />
+                    <ComparePanel state=state />
                     <ViewsStrip state=state />
                 </div>
             </main>
@@ -127,6 +158,25 @@ pub fn Header(
                 <a id="try-webgpu" href="?backend=auto" hidden=move || !offer_webgpu()>
                     "Reload and try WebGPU"
                 </a>
+            </p>
+            <p class="layout-switches">
+                <button
+                    id="presenter-toggle"
+                    type="button"
+                    aria-pressed=move || state.presenter.get().to_string()
+                    on:click=move |_| state.presenter.update(|on| *on = !*on)
+                >
+                    "Presenter mode"
+                </button>
+                <button
+                    id="controls-toggle"
+                    type="button"
+                    aria-pressed=move || state.controls_hidden.get().to_string()
+                    on:click=move |_| state.controls_hidden.update(|hidden| *hidden = !*hidden)
+                >
+                    {move || if state.controls_hidden.get() { "Show controls" } else { "Hide controls" }}
+                </button>
+                <span class="shortcuts">"Keys: space play/pause, → step, r reset"</span>
             </p>
         </header>
         <p id="status" class="status" class:compiling=move || state.compiling.get() role="status">

@@ -12,12 +12,14 @@ use crate::engine::{MetricsSnapshot, Session, TrainingConfig};
 
 use super::backend::{self, BackendKind};
 use super::bench;
+use super::export;
 use super::charts::Charts;
 use super::frame::{next_frame, now_ms, sleep};
 use super::state::{self, AppState, BackendStatus, Command, Field};
 use super::url::{BackendRequest, UrlOptions};
 use super::views::draw_views;
 
+mod compare;
 mod steps;
 
 /// Largest accepted number of training steps per animation frame.
@@ -33,6 +35,10 @@ pub struct Runner {
     /// Whether WebGPU work has finished once, so its shaders are compiled.
     gpu_warm: bool,
     snapshot: Option<MetricsSnapshot>,
+    /// Run A of compare mode, which differs from the session only in its loss weights.
+    reference: Option<Session>,
+    /// Run A's latest snapshot.
+    reference_snapshot: Option<MetricsSnapshot>,
     charts: Charts,
     loss_dirty: bool,
     metrics_dirty: bool,
@@ -83,6 +89,8 @@ pub async fn run(state: AppState, options: UrlOptions) {
         webgpu_required: options.backend == BackendRequest::WebGpu,
         gpu_warm: false,
         snapshot: None,
+        reference: None,
+        reference_snapshot: None,
         charts: Charts::default(),
         loss_dirty: true,
         metrics_dirty: true,
@@ -92,6 +100,9 @@ pub async fn run(state: AppState, options: UrlOptions) {
     };
     runner.show_backend(choice);
     runner.show_session();
+    if let (Some(preset), false) = (options.compare, options.bench) {
+        runner.start_compare(preset);
+    }
     state.ready.set(true);
     mark_body_ready();
 
@@ -236,6 +247,7 @@ impl Runner {
             }
             Command::Reset => match self.session.reset() {
                 Ok(()) => {
+                    self.restart_reference();
                     self.state.field_errors.set(Vec::new());
                     let seed = self.session.config().seed;
                     self.restarted(format!("Reset: fresh weights from seed {seed}, step 0."));
@@ -253,12 +265,35 @@ impl Runner {
                 self.loss_dirty = true;
                 self.metrics_dirty = true;
             }
+            Command::Compare(Some(preset)) => self.start_compare(preset),
+            Command::Compare(None) => self.stop_compare(),
+            Command::Export(kind) => {
+                let show_covariance = self.state.show_covariance.get_untracked();
+                let reference = self
+                    .reference
+                    .as_ref()
+                    .map(|reference| (reference, self.reference_snapshot.as_ref()));
+                let exported = export::export(
+                    kind,
+                    &self.session,
+                    self.snapshot.as_ref(),
+                    show_covariance,
+                    reference,
+                );
+                if let Err(message) = exported {
+                    self.show_error(message);
+                }
+            }
         }
     }
 
     fn apply(&mut self, config: TrainingConfig, field: Field) {
         let gamma_before = self.session.config().loss.gamma;
-        match self.session.apply(config) {
+        let applied = self.session.apply(config.clone());
+        if applied.is_ok() {
+            self.apply_reference(&config);
+        }
+        match applied {
             Ok(Applied::Live) => {
                 logging::log!("live change of {}", field.label());
                 self.loss_dirty = true;
@@ -291,6 +326,9 @@ impl Runner {
 
     /// Redraws the charts whose data changed since the last redraw.
     pub fn redraw(&mut self) {
+        if self.loss_dirty || self.metrics_dirty {
+            self.draw_reference();
+        }
         if self.loss_dirty {
             self.charts.draw_loss(&self.session);
             self.loss_dirty = false;

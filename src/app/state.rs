@@ -10,9 +10,11 @@ use std::collections::VecDeque;
 use leptos::prelude::*;
 
 use crate::engine::session::ConfigError;
-use crate::engine::{Collapse, TrainingConfig};
+use crate::engine::compare::ComparisonSummary;
+use crate::engine::{Collapse, LossTerms, Preset, TrainingConfig};
 
 use super::backend::BackendKind;
+use super::export::ExportKind;
 
 /// A control whose input can be rejected, so that its error is shown next to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +53,8 @@ pub enum Field {
     Optimizer,
     /// SGD momentum.
     Momentum,
+    /// A configuration file read by the import button.
+    Import,
 }
 
 impl Field {
@@ -74,6 +78,7 @@ impl Field {
             Field::Seed => "seed",
             Field::Optimizer => "optimizer",
             Field::Momentum => "momentum",
+            Field::Import => "imported configuration",
         }
     }
 }
@@ -96,6 +101,11 @@ pub enum Command {
     UseCpu,
     /// Redraw every chart, for example after a resize or a changed chart option.
     Redraw,
+    /// Turn compare mode on with run A's loss weights from the preset, or off with `None`.
+    /// Turning it on, or choosing another preset for A, restarts both runs from step 0.
+    Compare(Option<Preset>),
+    /// Save a file built from the session, such as a plot as SVG or the metrics history.
+    Export(ExportKind),
 }
 
 thread_local! {
@@ -209,12 +219,22 @@ pub struct AppState {
     pub first_loss: RwSignal<Option<f32>>,
     /// Total loss of the latest step.
     pub last_loss: RwSignal<Option<f32>>,
+    /// Every term of the latest step's loss, for the formula with live values.
+    pub last_terms: RwSignal<Option<LossTerms>>,
     /// Headline numbers of the latest metrics snapshot.
     pub metrics: RwSignal<Option<MetricsSummary>>,
     /// Page timings.
     pub timing: RwSignal<Timing>,
     /// Result of the benchmark, in `?bench=1` mode.
     pub bench: RwSignal<Option<BenchReport>>,
+    /// Preset of run A while compare mode is on; the page's session is run B.
+    pub compare: RwSignal<Option<Preset>>,
+    /// Where runs A and B differ, from their latest snapshots.
+    pub comparison: RwSignal<Option<ComparisonSummary>>,
+    /// Large type for a projector.
+    pub presenter: RwSignal<bool>,
+    /// Whether the controls are hidden, for a stripped-down embedded page.
+    pub controls_hidden: RwSignal<bool>,
 }
 
 impl AppState {
@@ -237,9 +257,21 @@ impl AppState {
             step: RwSignal::new(0),
             first_loss: RwSignal::new(None),
             last_loss: RwSignal::new(None),
+            last_terms: RwSignal::new(None),
             metrics: RwSignal::new(None),
             timing: RwSignal::new(Timing::default()),
             bench: RwSignal::new(None),
+            compare: RwSignal::new(None),
+            comparison: RwSignal::new(None),
+            presenter: RwSignal::new(false),
+            controls_hidden: RwSignal::new(false),
+        }
+    }
+
+    /// Starts or pauses training, once a session exists.
+    pub fn toggle_play(self) {
+        if self.ready.get_untracked() {
+            self.playing.update(|playing| *playing = !*playing);
         }
     }
 

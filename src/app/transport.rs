@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::{Preset, VicregLossConfig};
+use crate::engine::Preset;
 
 use super::inputs::FieldError;
 use super::runner::MAX_STEPS_PER_FRAME;
@@ -15,21 +15,13 @@ const MAX_FRAME_DELAY_MS: u32 = 1000;
 const MAX_METRICS_EVERY: u32 = 10_000;
 
 /// Returns the button text of a preset.
-fn preset_label(preset: Preset) -> &'static str {
+pub fn preset_label(preset: Preset) -> &'static str {
     match preset {
         Preset::Vicreg => "VICReg",
         Preset::ViReg => "VI-Reg (no covariance)",
         Preset::InvarianceOnly => "Invariance only",
         Preset::NoVariance => "No variance",
     }
-}
-
-/// Returns whether `loss` has the three weights of `preset`.
-fn has_weights_of(loss: &VicregLossConfig, preset: Preset) -> bool {
-    let weights = preset.loss();
-    loss.invariance_weight == weights.invariance_weight
-        && loss.variance_weight == weights.variance_weight
-        && loss.covariance_weight == weights.covariance_weight
 }
 
 /// Parses a whole number from `low` to `high`, or returns a message that names the range.
@@ -55,14 +47,11 @@ pub fn Presets(
             let active = move || {
                 state
                     .config
-                    .with(|config| has_weights_of(&config.loss, preset))
+                    .with(|config| preset.has_weights_of(&config.loss))
             };
             let on_click = move |_| {
                 state.change_config(Field::Preset, |config| {
-                    let weights = preset.loss();
-                    config.loss.invariance_weight = weights.invariance_weight;
-                    config.loss.variance_weight = weights.variance_weight;
-                    config.loss.covariance_weight = weights.covariance_weight;
+                    config.loss = preset.weights_on(&config.loss);
                     Ok(())
                 });
             };
@@ -100,7 +89,7 @@ pub fn Transport(
     let disabled = move || !state.ready.get();
     let step_text = move || state.step.get().to_string();
 
-    let on_play = move |_| state.playing.update(|playing| *playing = !*playing);
+    let on_play = move |_| state.toggle_play();
     let on_step = move |_| state::send(Command::Step);
     let on_reset = move |_| state::send(Command::Reset);
     let on_steps_per_frame = move |event| match parse_in_range(

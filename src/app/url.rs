@@ -7,7 +7,7 @@
 //!   [`share::QUERY_KEYS`], such as `lambda`, `lr` and `batch`.
 //! - `bench=1` runs the fixed benchmark workload, and `bench_steps=N` sets its timed steps.
 
-use crate::engine::TrainingConfig;
+use crate::engine::{Preset, TrainingConfig};
 use crate::engine::share;
 
 /// Timed steps of the benchmark when `bench_steps` is not given.
@@ -35,6 +35,12 @@ pub struct UrlOptions {
     pub backend: BackendRequest,
     /// Training settings from the query, defaults where absent or rejected.
     pub settings: TrainingConfig,
+    /// Preset of run A when the page opens in compare mode (`compare=vi-reg`).
+    pub compare: Option<Preset>,
+    /// Large type for a projector (`presenter=1`).
+    pub presenter: bool,
+    /// Hidden controls for an embedded page (`controls=hidden`).
+    pub controls_hidden: bool,
     /// Whether to run the benchmark workload.
     pub bench: bool,
     /// Timed steps of the benchmark, after one warm-up step.
@@ -68,6 +74,20 @@ impl UrlOptions {
             let value = decode(value);
             match key {
                 "backend" => options.backend = parse_backend(&value, &mut options.problems),
+                "compare" => match value.parse::<Preset>() {
+                    Ok(preset) => options.compare = Some(preset),
+                    Err(error) => options
+                        .problems
+                        .push(format!("ignored ?compare={value}: {error}; compare mode is off")),
+                },
+                "presenter" => options.presenter = parse_switch(&value, key, &mut options.problems),
+                "controls" => match value.as_str() {
+                    "hidden" => options.controls_hidden = true,
+                    "shown" => options.controls_hidden = false,
+                    other => options.problems.push(format!(
+                        "ignored ?controls={other}: expected hidden or shown; showing the controls"
+                    )),
+                },
                 "bench" => options.bench = matches!(value.as_str(), "1" | "true" | "yes" | ""),
                 "bench_steps" => match value.parse::<usize>() {
                     Ok(steps) if (1..=MAX_BENCH_STEPS).contains(&steps) => {
@@ -92,6 +112,71 @@ impl UrlOptions {
         } else {
             self.settings.clone()
         }
+    }
+}
+
+/// Reads an on/off switch such as `presenter=1`; anything else is off, with a message.
+fn parse_switch(value: &str, key: &str, problems: &mut Vec<String>) -> bool {
+    match value {
+        "1" | "true" | "yes" | "on" | "" => true,
+        "0" | "false" | "no" | "off" => false,
+        other => {
+            problems.push(format!("ignored ?{key}={other}: expected 1 or 0; it stays off"));
+            false
+        }
+    }
+}
+
+/// What the page's URL records besides the training settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageSwitches {
+    /// Backend requested at load.
+    pub backend: BackendRequest,
+    /// Preset of run A in compare mode.
+    pub compare: Option<Preset>,
+    /// Presenter mode.
+    pub presenter: bool,
+    /// Hidden controls.
+    pub controls_hidden: bool,
+}
+
+/// Returns the query string (without `?`) that reopens the page as it is: every training setting
+/// from [`share::to_query`], then the switches that differ from their defaults.
+pub fn page_query(config: &TrainingConfig, switches: PageSwitches) -> String {
+    let mut query = share::to_query(config);
+    match switches.backend {
+        BackendRequest::Auto => {}
+        BackendRequest::Cpu => query.push_str("&backend=cpu"),
+        BackendRequest::WebGpu => query.push_str("&backend=webgpu"),
+    }
+    if let Some(preset) = switches.compare {
+        query.push_str("&compare=");
+        query.push_str(preset.name());
+    }
+    if switches.presenter {
+        query.push_str("&presenter=1");
+    }
+    if switches.controls_hidden {
+        query.push_str("&controls=hidden");
+    }
+    query
+}
+
+/// Replaces the address bar's query with `query` without reloading or adding a history entry.
+pub fn write_back(query: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let (Ok(history), Ok(current)) = (window.history(), window.location().search()) else {
+        return;
+    };
+    let search = format!("?{query}");
+    if current == search {
+        return;
+    }
+    let replaced = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&search));
+    if let Err(error) = replaced {
+        leptos::logging::warn!("updating the URL failed: {error:?}");
     }
 }
 

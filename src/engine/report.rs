@@ -1,14 +1,31 @@
-//! The metrics history of a session as rows, CSV and JSON: what the CLI writes to `metrics.csv`
-//! and the app exports.
+//! The metrics history of a session as rows, CSV and JSON, and the configuration as JSON: what
+//! the CLI writes to `metrics.csv` and the app exports.
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::session::{MetricsPoint, Session};
+use super::session::{MetricsPoint, Session, TrainingConfig};
+
+/// Column names of [`metrics_csv`], in order. They are also the keys of each row object that
+/// [`metrics_json`] writes.
+pub const METRICS_COLUMNS: [&str; 12] = [
+    "step",
+    "total",
+    "invariance",
+    "variance",
+    "covariance",
+    "effective_rank",
+    "mean_std",
+    "mean_abs_correlation",
+    "mean_cosine_similarity",
+    "knn_accuracy_embedding",
+    "knn_accuracy_representation",
+    "collapse",
+];
 
 /// One row per metrics snapshot: the loss of the step it followed and the metrics after it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricsRow {
     /// Weighted total loss of that step; empty for the snapshot before training.
     pub total: Option<f32>,
@@ -31,7 +48,10 @@ pub fn metrics_rows(session: &Session) -> Vec<MetricsRow> {
         .iter()
         .map(|point| {
             // History entry k holds step k + 1, so step s is at index s − 1.
-            let terms = point.step.checked_sub(1).and_then(|index| session.history().get(index));
+            let terms = point
+                .step
+                .checked_sub(1)
+                .and_then(|index| session.history().get(index));
             let terms = terms.map(|record| &record.terms);
             MetricsRow {
                 total: terms.map(|terms| terms.total),
@@ -47,10 +67,8 @@ pub fn metrics_rows(session: &Session) -> Vec<MetricsRow> {
 /// Formats rows as CSV with a header; an empty field is a term that was switched off or a loss
 /// that does not exist yet.
 pub fn metrics_csv(rows: &[MetricsRow]) -> String {
-    let mut csv = String::from(
-        "step,total,invariance,variance,covariance,effective_rank,mean_std,mean_abs_correlation,\
-         mean_cosine_similarity,knn_accuracy_embedding,knn_accuracy_representation,collapse\n",
-    );
+    let mut csv = METRICS_COLUMNS.join(",");
+    csv.push('\n');
     let optional = |value: Option<f32>| value.map(|v| v.to_string()).unwrap_or_default();
     for row in rows {
         let metrics = &row.metrics;
@@ -73,6 +91,21 @@ pub fn metrics_csv(rows: &[MetricsRow]) -> String {
         );
     }
     csv
+}
+
+/// Formats rows as a pretty-printed JSON array of objects, one per row, with the keys of
+/// [`METRICS_COLUMNS`]. A term that was switched off or a loss that does not exist yet is `null`.
+///
+/// NOTE: serde_json writes a non-finite number as `null` too. A NaN metric therefore reads back
+/// as a missing value in other tools, but makes [`MetricsRow`]'s `Deserialize` fail.
+pub fn metrics_json(rows: &[MetricsRow]) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(rows)
+}
+
+/// Formats `config` as a pretty-printed JSON object with the field names of [`TrainingConfig`],
+/// the format that [`super::share::from_json`] reads.
+pub fn config_json(config: &TrainingConfig) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(config)
 }
 
 #[cfg(test)]

@@ -17,8 +17,14 @@ impl Runner {
     /// Trains one step and shows its loss. On failure it pauses, shows the error and returns
     /// false; a failed WebGPU device moves training to the CPU unless WebGPU is required.
     pub async fn step_once(&mut self) -> bool {
+        if let Err(message) = self.check_lockstep() {
+            self.state.playing.set(false);
+            self.was_playing = false;
+            self.show_error(message);
+            return false;
+        }
         match self.try_step().await {
-            Ok(_) => true,
+            Ok(_) => self.step_reference().await,
             Err(error) => {
                 self.step_failed(error);
                 false
@@ -50,6 +56,7 @@ impl Runner {
             self.state.first_loss.set(Some(record.terms.total));
         }
         self.state.last_loss.set(Some(record.terms.total));
+        self.state.last_terms.set(Some(record.terms.clone()));
         self.state.step.set(record.step);
         if self.error_from_training {
             self.state.error.set(None);
@@ -106,6 +113,7 @@ impl Runner {
         self.snapshot = Some(snapshot);
         self.metrics_dirty = true;
         self.metrics_stale = false;
+        self.update_reference_metrics().await;
     }
 
     /// Handles a failure that is not a non-finite loss. On WebGPU it is taken as a failed or
@@ -136,6 +144,7 @@ impl Runner {
             Ok(session) => {
                 logging::log!("backend: CPU, {}", choice.reason);
                 self.session = session;
+                self.restart_reference();
                 self.show_backend(choice);
                 self.restarted("Training moved to the CPU and restarted from step 0.".to_string());
             }
@@ -149,6 +158,8 @@ impl Runner {
     /// Shows a session that starts at step 0; its first snapshot follows in the next frame.
     pub(super) fn restarted(&mut self, status: String) {
         self.snapshot = None;
+        self.reference_snapshot = None;
+        self.state.comparison.set(None);
         self.show_session();
         self.state.status.set(status);
         self.metrics_stale = true;
@@ -162,6 +173,7 @@ impl Runner {
         self.state.step.set(self.session.step_count());
         self.state.first_loss.set(None);
         self.state.last_loss.set(None);
+        self.state.last_terms.set(None);
         self.state.metrics.set(None);
         self.loss_dirty = true;
         self.metrics_dirty = true;
