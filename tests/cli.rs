@@ -103,6 +103,21 @@ fn compare_writes_side_by_side_report() {
 }
 
 #[test]
+fn compare_weight_flags_set_run_b() {
+    let out = tempfile::tempdir().unwrap();
+    let out_path = out.path().to_str().unwrap();
+    let output = run(&["compare", "vi-reg", "--covariance-weight", "0.5", "--gamma", "2", "--steps", "2", "--out", out_path]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let report = read_json(&out.path().join("report.json"));
+    assert_eq!(report["a"]["config"]["loss"]["covariance_weight"], 0.0);
+    assert_eq!(report["b"]["config"]["loss"]["covariance_weight"], 0.5);
+    assert_eq!(report["a"]["config"]["loss"]["gamma"], 2.0, "γ is shared");
+    let table = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(table.contains("mean \\|correlation\\|"), "{table}");
+}
+
+#[test]
 fn config_file_names_every_rejected_field() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.json");

@@ -79,3 +79,22 @@ fn vicreg_outranks_vi_reg() {
     let rank = summary.get("effective rank").expect("rank row");
     assert!(rank.difference() > 1.0);
 }
+
+#[test]
+fn failed_step_stops_comparison_until_reset() {
+    // SGD at the largest learning rate blows the weights up within a few steps.
+    let config = small_config()
+        .with_optimizer(vicreg_playground::engine::session::OptimizerKind::Sgd)
+        .with_learning_rate(10.0);
+    let mut comparison = Comparison::vi_reg_vs_vicreg(config, &Device::flex()).expect("valid");
+    let failure = (0..200).find_map(|_| pollster::block_on(comparison.step()).err());
+    let failure = failure.expect("a run diverges");
+    assert!(matches!(failure, CompareError::Run { .. }), "{failure}");
+
+    let again = pollster::block_on(comparison.step()).expect_err("out of step");
+    assert!(matches!(again, CompareError::OutOfStep { .. }), "{again}");
+    assert!(again.to_string().contains("reset"), "{again}");
+
+    comparison.reset().expect("reset works");
+    assert_eq!(comparison.step_count().expect("in step after reset"), 0);
+}

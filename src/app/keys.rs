@@ -26,7 +26,9 @@ fn belongs_to_focus(event: &KeyboardEvent) -> bool {
 /// Listens for the shortcuts on the window for as long as the calling component lives.
 pub fn install(state: AppState) {
     let handle = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
-        if event.ctrl_key() || event.meta_key() || event.alt_key() || belongs_to_focus(&event) {
+        // A held key repeats, and every repeat would queue another step or toggle.
+        let ignored = event.repeat() || event.ctrl_key() || event.meta_key() || event.alt_key();
+        if ignored || belongs_to_focus(&event) {
             return;
         }
         if !state.ready.get_untracked() {

@@ -14,7 +14,7 @@ use super::state::{self, AppState, Command};
 use super::training::TrainingControls;
 use super::transport::{Presets, Transport};
 use super::keys;
-use super::url::{self, PageSwitches, UrlOptions, page_query};
+use super::url::{self, BackendRequest, PageSwitches, UrlOptions, page_query};
 use super::views::ViewsStrip;
 
 /// Formats a number for a `data-*` attribute with Rust's `{}`, or leaves the attribute out for
@@ -41,8 +41,13 @@ pub fn App(
     // The benchmark's URL stays as it was, since the benchmark ignores the training settings.
     let backend_request = options.backend;
     Effect::new(move || {
+        // A link records the CPU once training runs there, after a fallback or the Use CPU
+        // button, so that it reopens on the device whose numbers the page showed.
+        let on_cpu = state.backend.with(|backend| {
+            backend.as_ref().and_then(|backend| backend.kind) == Some(BackendKind::Cpu)
+        });
         let switches = PageSwitches {
-            backend: backend_request,
+            backend: if on_cpu { BackendRequest::Cpu } else { backend_request },
             compare: state.compare.get(),
             presenter: state.presenter.get(),
             controls_hidden: state.controls_hidden.get(),

@@ -39,6 +39,9 @@ pub struct Runner {
     reference: Option<Session>,
     /// Run A's latest snapshot.
     reference_snapshot: Option<MetricsSnapshot>,
+    /// Whether a step of run A or B failed in compare mode since the last restart. A failed
+    /// step rolls that run's weights back, so the two are no longer comparable.
+    compare_failed: bool,
     charts: Charts,
     loss_dirty: bool,
     metrics_dirty: bool,
@@ -91,6 +94,7 @@ pub async fn run(state: AppState, options: UrlOptions) {
         snapshot: None,
         reference: None,
         reference_snapshot: None,
+        compare_failed: false,
         charts: Charts::default(),
         loss_dirty: true,
         metrics_dirty: true,
@@ -289,6 +293,7 @@ impl Runner {
 
     fn apply(&mut self, config: TrainingConfig, field: Field) {
         let gamma_before = self.session.config().loss.gamma;
+        let loss_before = self.session.config().loss.clone();
         let applied = self.session.apply(config.clone());
         if applied.is_ok() {
             self.apply_reference(&config);
@@ -296,6 +301,11 @@ impl Runner {
         match applied {
             Ok(Applied::Live) => {
                 logging::log!("live change of {}", field.label());
+                if self.session.config().loss != loss_before {
+                    // The latest terms came from the old weights, so the formula waits for the
+                    // next step instead of mixing the two.
+                    self.state.last_terms.set(None);
+                }
                 self.loss_dirty = true;
                 if self.session.config().loss.gamma != gamma_before {
                     self.metrics_dirty = true;

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::engine::session::ConfigError;
 use crate::engine::compare::ComparisonSummary;
-use crate::engine::{Collapse, LossTerms, Preset, TrainingConfig};
+use crate::engine::{Collapse, Dataset, LossTerms, Preset, TrainingConfig};
 
 use super::backend::BackendKind;
 use super::export::ExportKind;
@@ -229,7 +229,7 @@ pub struct AppState {
     pub bench: RwSignal<Option<BenchReport>>,
     /// Preset of run A while compare mode is on; the page's session is run B.
     pub compare: RwSignal<Option<Preset>>,
-    /// Where runs A and B differ, from their latest snapshots.
+    /// Differences between runs A and B, from their latest snapshots.
     pub comparison: RwSignal<Option<ComparisonSummary>>,
     /// Large type for a projector.
     pub presenter: RwSignal<bool>,
@@ -337,9 +337,17 @@ impl AppState {
         let mut candidate = self.config.get_untracked();
         change(&mut candidate)?;
         candidate.validate().map_err(|error| error.to_string())?;
-        let available = self.train_len.get_untracked();
         let same_data = candidate.dataset == self.config.with_untracked(|config| config.dataset);
-        if same_data && candidate.batch_size > available {
+        let available = if same_data {
+            self.train_len.get_untracked()
+        } else {
+            // A new dataset has its own training split; loading it takes milliseconds.
+            Dataset::load(candidate.dataset, candidate.seed)
+                .map_err(|error| error.to_string())?
+                .train
+                .len()
+        };
+        if candidate.batch_size > available {
             let error = ConfigError::BatchTooLarge {
                 batch_size: candidate.batch_size,
                 available,

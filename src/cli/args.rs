@@ -50,13 +50,13 @@ pub struct TrainArgs {
 #[derive(Debug, Args)]
 #[command(allow_negative_numbers = true)]
 pub struct CompareArgs {
-    /// Preset of run A.
+    /// Preset of run A: its λ, μ and ν, on B's other settings.
     #[arg(default_value = "vi-reg")]
     pub a: Preset,
-    /// Preset of run B.
-    #[arg(default_value = "vicreg")]
-    pub b: Preset,
-    /// Settings shared by both runs (weight flags apply to both).
+    /// Preset of run B. Without it, B takes the weights of `--config` if given, else VICReg's.
+    pub b: Option<Preset>,
+    /// Settings shared by both runs. The weight flags and `--config`'s weights set run B's
+    /// λ, μ and ν only, as the page's controls do in compare mode.
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -85,9 +85,10 @@ pub struct RunArgs {
     /// Training steps.
     #[arg(long, default_value_t = 1000)]
     pub steps: usize,
-    /// Seed of weights, batches, augmentations and synthetic data.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// Seed of weights, batches, augmentations and synthetic data (default: the `--config`
+    /// file's, else 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Output folder; created if missing.
     #[arg(long, default_value = "runs/latest")]
     pub out: PathBuf,
@@ -144,7 +145,10 @@ pub struct RunArgs {
 impl RunArgs {
     /// Applies every given flag on top of `base`.
     pub fn apply(&self, base: TrainingConfig) -> TrainingConfig {
-        let mut config = base.with_seed(self.seed);
+        let mut config = match self.seed {
+            Some(seed) => base.with_seed(seed),
+            None => base,
+        };
         let loss = &mut config.loss;
         overwrite(&mut loss.invariance_weight, self.invariance_weight);
         overwrite(&mut loss.variance_weight, self.variance_weight);

@@ -16,7 +16,7 @@ pub use args::Cli;
 use args::{BenchArgs, Command, CompareArgs, RunArgs, TrainArgs};
 
 use crate::engine::compare::{Comparison, ComparisonSummary};
-use crate::engine::session::{Session, TrainingConfig};
+use crate::engine::session::{Preset, Session, TrainingConfig};
 use crate::engine::share;
 
 /// Runs the parsed command.
@@ -75,21 +75,30 @@ fn train(args: TrainArgs) -> Result<()> {
 }
 
 fn compare(args: CompareArgs) -> Result<()> {
-    if args.a == args.b {
-        log::warn!("comparing {} with itself: both runs will be identical", args.a.name());
-    }
     let run_args = &args.run;
-    if run_args.config.is_some() {
-        bail!("compare takes its loss settings from the two presets, so --config is not supported");
-    }
-    let config_a = run_args.apply(TrainingConfig::preset(args.a));
-    let config_b = run_args.apply(TrainingConfig::preset(args.b));
-    config_a.validate()?;
+    // Run B is built like `train`'s run; run A differs only in λ, μ and ν, as in the page.
+    let base = match args.b {
+        Some(preset) => {
+            let base = base_config(run_args, TrainingConfig::preset(preset))?;
+            let loss = preset.weights_on(&base.loss);
+            base.with_loss(loss)
+        }
+        None => base_config(run_args, TrainingConfig::preset(Preset::Vicreg))?,
+    };
+    let config_b = run_args.apply(base);
     config_b.validate()?;
+    let loss_a = args.a.weights_on(&config_b.loss);
+    if loss_a == config_b.loss {
+        log::warn!("runs A and B have the same loss weights: both runs will be identical");
+    }
+    let b_name = match (args.b, &run_args.config) {
+        (Some(preset), _) => preset.name(),
+        (None, Some(_)) => "the --config file",
+        (None, None) => Preset::Vicreg.name(),
+    };
 
-    // Everything but the loss comes from the same flags, so A's configuration is the shared one.
-    let comparison = Comparison::new(config_a.clone(), config_a.loss, config_b.loss, &Device::flex())?;
-    let label = format!("A {} vs B {}", args.a.name(), args.b.name());
+    let comparison = Comparison::new(config_b.clone(), loss_a, config_b.loss.clone(), &Device::flex())?;
+    let label = format!("A {} vs B {b_name}", args.a.name());
     let (outcome_a, outcome_b) =
         run::compare(comparison, run_args.steps, run_args.log_every, &label)?;
     run::write_outputs(&outcome_a, &run_args.out.join("a"))?;
@@ -107,9 +116,9 @@ fn compare(args: CompareArgs) -> Result<()> {
     let mut table = format!(
         "# {} (A) vs {} (B), {} steps, seed {}\n\n| metric | A | B | B − A |\n| --- | --- | --- | --- |\n",
         args.a.name(),
-        args.b.name(),
+        b_name,
         run_args.steps,
-        run_args.seed
+        config_b.seed
     );
     // Writing to a String cannot fail.
     let _ = writeln!(
@@ -122,7 +131,8 @@ fn compare(args: CompareArgs) -> Result<()> {
         let _ = writeln!(
             table,
             "| {} | {:.4} | {:.4} | {:+.4} |",
-            row.metric,
+            // A `|` inside a cell would end it in Markdown.
+            row.metric.replace('|', "\\|"),
             row.a,
             row.b,
             row.difference()

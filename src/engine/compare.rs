@@ -45,7 +45,7 @@ impl fmt::Display for Side {
 /// Failures of a comparison, naming the run that failed.
 #[derive(Debug, thiserror::Error)]
 pub enum CompareError {
-    /// One run failed; a non-finite loss leaves that run's weights as they were.
+    /// One run failed. A non-finite loss also rolls that run's weights back one update.
     #[error("run {side}: {error}")]
     Run {
         /// The run that failed.
@@ -54,7 +54,8 @@ pub enum CompareError {
         #[source]
         error: TrainError,
     },
-    /// An earlier failure of one run left the two at different steps.
+    /// An earlier failure of one run left the two out of step: different step counts, or one
+    /// run's weights rolled back while the other's were not.
     #[error(
         "the runs are out of step (A at step {a}, B at step {b}) after a failed step: reset to \
          compare them again"
@@ -72,6 +73,8 @@ pub enum CompareError {
 pub struct Comparison {
     a: Session,
     b: Session,
+    /// Whether a step of either run has failed since the last reset.
+    failed: bool,
 }
 
 impl Comparison {
@@ -89,6 +92,7 @@ impl Comparison {
         Ok(Self {
             a: create(Side::A, loss_a)?,
             b: create(Side::B, loss_b)?,
+            failed: false,
         })
     }
 
@@ -107,27 +111,22 @@ impl Comparison {
         }
     }
 
-    /// Returns the steps both runs have taken, or the error when they differ.
+    /// Returns the steps both runs have taken, or the error when a failed step has left them out
+    /// of step.
     pub fn step_count(&self) -> Result<usize, CompareError> {
         let (a, b) = (self.a.step_count(), self.b.step_count());
-        if a == b {
-            Ok(a)
-        } else {
-            Err(CompareError::OutOfStep { a, b })
-        }
+        if a == b && !self.failed { Ok(a) } else { Err(CompareError::OutOfStep { a, b }) }
     }
 
-    /// Trains both runs on the same batch and views.
+    /// Trains both runs on the same batch and views. After a failure of either run, every later
+    /// step fails with [`CompareError::OutOfStep`] until [`reset`](Self::reset).
     pub async fn step(&mut self) -> Result<(StepRecord, StepRecord), CompareError> {
         self.step_count()?;
-        let a = self.a.step().await.map_err(|error| CompareError::Run {
-            side: Side::A,
-            error,
-        })?;
-        let b = self.b.step().await.map_err(|error| CompareError::Run {
-            side: Side::B,
-            error,
-        })?;
+        // A failed step rolls that run's weights back, so the two runs are no longer comparable.
+        let a = self.a.step().await.map_err(|error| CompareError::Run { side: Side::A, error });
+        let a = a.inspect_err(|_| self.failed = true)?;
+        let b = self.b.step().await.map_err(|error| CompareError::Run { side: Side::B, error });
+        let b = b.inspect_err(|_| self.failed = true)?;
         Ok((a, b))
     }
 
@@ -144,11 +143,14 @@ impl Comparison {
         Ok((a, b))
     }
 
-    /// Applies `shared` to both runs, keeping each run's own loss settings. A change that needs
+    /// Applies `shared` to both runs, keeping each run's own λ, μ and ν. A change that needs
     /// new weights resets both, so they stay in lockstep.
     pub fn apply_shared(&mut self, shared: TrainingConfig) -> Result<Applied, CompareError> {
-        let config_a = shared.clone().with_loss(self.a.config().loss.clone());
-        let config_b = shared.with_loss(self.b.config().loss.clone());
+        // Each run keeps its own λ, μ and ν; γ, ε and the convention are shared.
+        let loss_a = with_weights_of(&shared.loss, &self.a.config().loss);
+        let loss_b = with_weights_of(&shared.loss, &self.b.config().loss);
+        let config_a = shared.clone().with_loss(loss_a);
+        let config_b = shared.with_loss(loss_b);
         // Validate both first, so that a rejected change leaves both runs untouched.
         for (side, config) in [(Side::A, &config_a), (Side::B, &config_b)] {
             config.validate().map_err(|error| CompareError::Run {
@@ -164,6 +166,9 @@ impl Comparison {
             side: Side::B,
             error,
         })?;
+        if applied == Applied::Reset {
+            self.failed = false;
+        }
         Ok(applied)
     }
 
@@ -187,13 +192,24 @@ impl Comparison {
         self.b.reset().map_err(|error| CompareError::Run {
             side: Side::B,
             error,
-        })
+        })?;
+        self.failed = false;
+        Ok(())
     }
 
     /// Returns the two sessions, A first.
     pub fn into_sessions(self) -> (Session, Session) {
         (self.a, self.b)
     }
+}
+
+/// Returns `shared` with the λ, μ and ν of `weights`.
+fn with_weights_of(shared: &VicregLossConfig, weights: &VicregLossConfig) -> VicregLossConfig {
+    let mut loss = shared.clone();
+    loss.invariance_weight = weights.invariance_weight;
+    loss.variance_weight = weights.variance_weight;
+    loss.covariance_weight = weights.covariance_weight;
+    loss
 }
 
 /// One metric of both runs.

@@ -461,6 +461,9 @@ impl Session {
         // Sample a batch and make two views of it.
         let batch_size = self.config.batch_size;
         let dim = self.dataset.train.dim;
+        // A rejected step gives its batch back, so the next step draws the same one. Two sessions
+        // of a comparison thus keep drawing equal batches after one of them fails.
+        let rng_before = self.rng.clone();
         let indices = rand::seq::index::sample(&mut self.rng, self.dataset.train.len(), batch_size);
         let (view_a, view_b) =
             self.augmenter.two_views(&self.dataset.train, &indices.into_vec(), &mut self.rng);
@@ -476,6 +479,7 @@ impl Session {
                     self.model = model;
                     self.optimizer = optimizer;
                 }
+                self.rng = rng_before;
                 log::warn!("step {} rejected: {error}", self.step + 1);
                 return Err(error.into());
             }

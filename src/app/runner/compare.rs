@@ -1,13 +1,13 @@
 //! Compare mode in the training loop. The page's session is run B, with every setting the
 //! controls show, and run A is a second session that differs only in its loss weights. The
 //! engine's [`Comparison`] creates the pair, so both start from the same weights and draw the
-//! same batches and views; the loop then steps A right after B.
+//! same batches and views. The loop then steps A right after B.
 
 use leptos::logging;
 use leptos::prelude::*;
 
 use crate::engine::compare::{Comparison, ComparisonSummary};
-use crate::engine::{Preset, Session, TrainingConfig};
+use crate::engine::{LossError, Preset, Session, TrainError, TrainingConfig};
 
 use super::Runner;
 use crate::app::compare::draw_compare;
@@ -52,43 +52,51 @@ impl Runner {
         self.state.comparison.set(None);
     }
 
-    /// Checks that run A has taken as many steps as run B, which an earlier failure of one run
-    /// can break.
+    /// Checks that runs A and B are still comparable: the same step count and no failed step
+    /// since the last restart.
     pub(super) fn check_lockstep(&self) -> Result<(), String> {
         let Some(reference) = &self.reference else {
             return Ok(());
         };
         let (a, b) = (reference.step_count(), self.session.step_count());
-        if a == b {
-            Ok(())
-        } else {
-            Err(format!(
-                "Runs A and B are out of step (A at step {a}, B at step {b}) after a failed step. \
-                 Press Reset to compare them again from step 0."
-            ))
+        if a == b && !self.compare_failed {
+            return Ok(());
         }
+        Err(format!(
+            "Runs A and B are out of step (A at step {a}, B at step {b}) after a failed step, \
+             which rolled one run's weights back. Press Reset to compare them again from step 0."
+        ))
     }
 
-    /// Trains run A one step, after run B's. On failure it pauses and names run A.
+    /// Trains run A one step, after run B's. On failure it pauses and names run A; a failure
+    /// other than a non-finite loss is handled as a failed device.
     pub(super) async fn step_reference(&mut self) -> bool {
         let Some(reference) = self.reference.as_mut() else {
             return true;
         };
-        match reference.step().await {
+        let error = match reference.step().await {
             Ok(_) => {
                 self.loss_dirty = true;
-                true
+                return true;
             }
-            Err(error) => {
-                logging::warn!("run A failed: {error}");
-                self.state.playing.set(false);
-                self.was_playing = false;
-                self.show_error(format!(
-                    "Run A: {error}. Run B is one step ahead; press Reset to compare again."
-                ));
-                false
-            }
+            Err(error) => error,
+        };
+        logging::warn!("run A failed: {error}");
+        self.compare_failed = true;
+        self.state.playing.set(false);
+        self.was_playing = false;
+        if !matches!(error, TrainError::Loss(LossError::NonFinite { .. })) {
+            self.device_failed(error);
+            return false;
         }
+        let step = self.session.step_count();
+        self.state
+            .status
+            .set(format!("Paused at step {step}: run A's loss is not finite."));
+        self.show_error(format!(
+            "Run A: {error}. Run B is one step ahead; press Reset to compare again."
+        ));
+        false
     }
 
     /// Computes run A's snapshot and the summary of where A and B differ.
@@ -112,12 +120,16 @@ impl Runner {
         }
     }
 
-    /// Applies the shared part of `config` to run A, keeping A's loss settings.
+    /// Applies `config` to run A with the λ, μ and ν of A's preset.
     pub(super) fn apply_reference(&mut self, config: &TrainingConfig) {
         let Some(reference) = self.reference.as_mut() else {
             return;
         };
-        let loss = reference.config().loss.clone();
+        let Some(preset) = self.state.compare.get_untracked() else {
+            return;
+        };
+        // Run A keeps its preset's λ, μ and ν and shares γ, ε and the convention with B.
+        let loss = preset.weights_on(&config.loss);
         if let Err(error) = reference.apply(config.clone().with_loss(loss)) {
             logging::error!("run A rejected the change: {error}");
             self.show_error(format!(
@@ -130,10 +142,11 @@ impl Runner {
     /// Recreates run A from step 0 on the page session's device, as after a reset or a move to
     /// the CPU.
     pub(super) fn restart_reference(&mut self) {
-        let Some(reference) = self.reference.as_ref() else {
+        let (Some(_), Some(preset)) = (&self.reference, self.state.compare.get_untracked()) else {
             return;
         };
-        let config = reference.config().clone();
+        let shared = self.session.config().clone();
+        let config = shared.clone().with_loss(preset.weights_on(&shared.loss));
         match Session::new(config, self.session.device()) {
             Ok(session) => {
                 self.reference = Some(session);

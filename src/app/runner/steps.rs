@@ -69,6 +69,9 @@ impl Runner {
     pub(super) fn step_failed(&mut self, error: TrainError) {
         self.state.playing.set(false);
         self.was_playing = false;
+        if self.reference.is_some() {
+            self.compare_failed = true;
+        }
         let step = self.session.step_count();
         if let TrainError::Loss(LossError::NonFinite { .. }) = error {
             logging::warn!("paused at step {step}: {error}");
@@ -158,6 +161,7 @@ impl Runner {
     /// Shows a session that starts at step 0; its first snapshot follows in the next frame.
     pub(super) fn restarted(&mut self, status: String) {
         self.snapshot = None;
+        self.compare_failed = false;
         self.reference_snapshot = None;
         self.state.comparison.set(None);
         self.show_session();
