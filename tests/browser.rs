@@ -6,6 +6,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::json;
+use thirtyfour::extensions::cdp::ChromeDevTools;
 use support::{Browser, artifact_dir, dist_dir, serve};
 
 /// Relative gap allowed between the first loss on WebGPU and on the CPU: both run float32, but
@@ -127,6 +128,70 @@ async fn webgpu_and_cpu_agree_on_first_loss() {
     assert!(gap < BACKEND_TOLERANCE, "first loss: WebGPU {webgpu}, CPU {cpu}, relative gap {gap}");
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors on WebGPU: {errors:?}");
+}
+
+/// Wraps `GPUAdapter.requestDevice` before the page's scripts run, so that a test can reach the
+/// device Burn creates and destroy it.
+const CAPTURE_GPU_DEVICES: &str = "(() => {
+    if (typeof GPUAdapter === 'undefined') return;
+    const requestDevice = GPUAdapter.prototype.requestDevice;
+    GPUAdapter.prototype.requestDevice = async function (...args) {
+        const device = await requestDevice.apply(this, args);
+        (window.__vicregDevices = window.__vicregDevices || []).push(device);
+        return device;
+    };
+})();";
+
+#[tokio::test]
+async fn lost_webgpu_device_falls_back_to_cpu() {
+    let base = serve(dist_dir());
+    let browser = Browser::start(true).await;
+    let dev_tools = ChromeDevTools::new(browser.driver.handle.clone());
+    dev_tools
+        .execute_cdp_with_params(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": CAPTURE_GPU_DEVICES }),
+        )
+        .await
+        .expect("the capture script is installed");
+    browser.open_app(&format!("{base}/")).await;
+    if browser.attribute("#backend", "data-backend").await.as_deref() != Some("webgpu") {
+        let reason = browser.text("#backend-reason").await;
+        assert!(reason.contains("adapter"), "WebGPU did not start: {reason}");
+        eprintln!("skipped: this Chromium has no WebGPU adapter ({reason})");
+        return;
+    }
+    first_loss(&browser).await;
+
+    // Destroying the device is what a lost GPU looks like to the page.
+    let destroyed = browser
+        .driver
+        .execute(
+            "const devices = window.__vicregDevices || [];
+             devices.forEach((device) => device.destroy());
+             return devices.length;",
+            vec![],
+        )
+        .await
+        .expect("the script runs");
+    assert!(destroyed.json().as_u64().unwrap_or(0) >= 1, "no WebGPU device was captured");
+
+    browser.click("#step").await;
+    browser
+        .wait_for("the move to the CPU", Duration::from_secs(300), || async {
+            browser.attribute("#backend", "data-backend").await.as_deref() == Some("cpu")
+        })
+        .await;
+    let error = browser.text("#error").await;
+    assert!(error.contains("WebGPU device failed"), "the page says why: {error}");
+    assert!(browser.text("#panic-panel").await.is_empty(), "a panic reached the page");
+    // Training goes on, on the CPU.
+    browser.click("#step").await;
+    browser
+        .wait_for("a step on the CPU", Duration::from_secs(120), || async {
+            browser.step_count().await >= 1
+        })
+        .await;
 }
 
 #[tokio::test]

@@ -121,9 +121,8 @@ impl Runner {
 
     /// Handles a failure that is not a non-finite loss. On WebGPU it is taken as a failed or
     /// lost device: training moves to the CPU, or stops when `?backend=webgpu` requires WebGPU.
-    // NOTE: this path has not run in a browser, because no check here has lost a device. It
-    // relies on cubecl-wgpu 0.11 marking a lost device as poisoned and failing every later
-    // readback with an error, instead of panicking.
+    // A destroyed device takes this path in headless Chromium (tests/browser.rs): cubecl-wgpu
+    // 0.11 fails the next readback with an error instead of panicking.
     pub(super) fn device_failed(&mut self, error: TrainError) {
         logging::error!("training failed on {}: {error}", self.backend.label());
         if self.backend == BackendKind::WebGpu && !self.webgpu_required {
