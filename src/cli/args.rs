@@ -38,9 +38,10 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(allow_negative_numbers = true)]
 pub struct TrainArgs {
-    /// Loss preset; explicit weight flags override it.
-    #[arg(long, default_value = "vicreg")]
-    pub preset: Preset,
+    /// Loss preset (default vicreg); it sets λ, μ and ν on top of `--config`, and explicit
+    /// weight flags override it.
+    #[arg(long)]
+    pub preset: Option<Preset>,
     /// Settings shared with `compare`.
     #[command(flatten)]
     pub run: RunArgs,

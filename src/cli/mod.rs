@@ -33,6 +33,18 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Returns the name of the preset whose λ, μ and ν `config` has, or the three weights.
+fn run_name(config: &TrainingConfig) -> String {
+    let loss = &config.loss;
+    match Preset::ALL.into_iter().find(|preset| preset.has_weights_of(loss)) {
+        Some(preset) => preset.name().to_string(),
+        None => format!(
+            "λ = {}, μ = {}, ν = {}",
+            loss.invariance_weight, loss.variance_weight, loss.covariance_weight
+        ),
+    }
+}
+
 /// Returns the base configuration: the `--config` file if given, else `preset_config`. The file
 /// is read like the app's import: every rejected setting is named, and any rejection is an
 /// error here, since a run from a half-read file would not be the run the file describes.
@@ -52,17 +64,27 @@ fn base_config(run: &RunArgs, preset_config: TrainingConfig) -> Result<TrainingC
 }
 
 fn train(args: TrainArgs) -> Result<()> {
-    let config = args.run.apply(base_config(&args.run, TrainingConfig::preset(args.preset))?);
+    let preset = args.preset.unwrap_or(Preset::Vicreg);
+    let base = base_config(&args.run, TrainingConfig::preset(preset))?;
+    let base = match args.preset {
+        Some(preset) => {
+            let loss = preset.weights_on(&base.loss);
+            base.with_loss(loss)
+        }
+        None => base,
+    };
+    let config = args.run.apply(base);
     config.validate()?;
-    log::info!("training {} for {} steps", args.preset.name(), args.run.steps);
-    let outcome = run::train(config, args.run.steps, args.run.log_every, args.preset.name())?;
+    let name = run_name(&config);
+    log::info!("training {name} for {} steps", args.run.steps);
+    let outcome = run::train(config, args.run.steps, args.run.log_every, &name)?;
     run::write_outputs(&outcome, &args.run.out)?;
 
     let summary = outcome.summary();
     println!(
         "{}: {} steps, collapse {}, effective rank {:.2}, mean std {:.4}, k-NN embedding {:.3}, \
          representation {:.3}; outputs in {}",
-        args.preset.name(),
+        name,
         summary.steps,
         summary.collapse.name(),
         summary.effective_rank,
@@ -91,11 +113,7 @@ fn compare(args: CompareArgs) -> Result<()> {
     if loss_a == config_b.loss {
         log::warn!("runs A and B have the same loss weights: both runs will be identical");
     }
-    let b_name = match (args.b, &run_args.config) {
-        (Some(preset), _) => preset.name(),
-        (None, Some(_)) => "the --config file",
-        (None, None) => Preset::Vicreg.name(),
-    };
+    let b_name = run_name(&config_b);
 
     let comparison = Comparison::new(config_b.clone(), loss_a, config_b.loss.clone(), &Device::flex())?;
     let label = format!("A {} vs B {b_name}", args.a.name());

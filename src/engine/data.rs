@@ -193,8 +193,10 @@ pub fn blobs(count: usize, seed: u64) -> Samples {
     let mut rng = StdRng::seed_from_u64(seed);
     let noise = Normal::new(0.0f32, 0.5).expect("0.5 is a valid standard deviation");
     let mut samples = Samples { inputs: Vec::with_capacity(2 * count), labels: Vec::new(), dim: 2 };
-    for index in 0..count {
-        let label = index % CENTRES;
+    for _ in 0..count {
+        // A drawn label, not `index % CENTRES`: the eval split takes every fifth sample, so a
+        // cyclic label would put one blob alone in the eval split and the rest in training.
+        let label = rng.random_range(0..CENTRES);
         let angle = std::f32::consts::TAU * label as f32 / CENTRES as f32;
         samples.inputs.push(3.0 * angle.cos() + noise.sample(&mut rng));
         samples.inputs.push(3.0 * angle.sin() + noise.sample(&mut rng));
@@ -260,5 +262,16 @@ mod tests {
         assert_ne!(blobs(50, 7), blobs(50, 8));
         assert_eq!(two_moons(50, 7), two_moons(50, 7));
         assert_eq!(two_moons(50, 7).labels.iter().filter(|&&l| l == 1).count(), 25);
+    }
+
+    #[test]
+    fn synthetic_splits_hold_every_class() {
+        for kind in [DatasetKind::Blobs, DatasetKind::TwoMoons] {
+            let dataset = Dataset::load(kind, 0).unwrap();
+            for label in 0..kind.class_count() as u8 {
+                assert!(dataset.train.labels.contains(&label), "{kind:?} train lacks {label}");
+                assert!(dataset.eval.labels.contains(&label), "{kind:?} eval lacks {label}");
+            }
+        }
     }
 }

@@ -39,6 +39,9 @@ pub struct ParsedSettings {
     pub warnings: Vec<SettingWarning>,
 }
 
+/// Characters of a rejected value that a warning quotes.
+const MAX_QUOTED_CHARS: usize = 60;
+
 /// URL keys in the order [`to_query`] writes them.
 pub const QUERY_KEYS: [&str; 15] = [
     "dataset",
@@ -175,9 +178,14 @@ pub fn from_json(text: &str) -> Result<ParsedSettings, String> {
 
 impl ParsedSettings {
     fn warn(&mut self, key: &str, value: &str, reason: &str) {
+        // A message quotes the start of a long value only, so a huge field cannot flood it.
+        let value = match value.char_indices().nth(MAX_QUOTED_CHARS) {
+            Some((end, _)) => format!("{}…", &value[..end]),
+            None => value.to_string(),
+        };
         self.warnings.push(SettingWarning {
             key: key.to_string(),
-            value: value.to_string(),
+            value,
             reason: reason.to_string(),
         });
     }
