@@ -119,6 +119,27 @@ fn compare_weight_flags_set_run_b() {
 }
 
 #[test]
+fn loss_file_names_non_finite_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cases.json");
+    let case = r#"{"cases": [{"name": "huge", "z_a": [[1e39, 0], [1, 2]], "z_b": [[0, 1], [2, 3]],
+        "weights": {"invariance": 25, "variance": 25, "covariance": 1, "gamma": 1, "epsilon": 0.0001}}]}"#;
+    std::fs::write(&path, case).unwrap();
+    let output = run(&["loss", path.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("z_a[0][0]"), "{message}");
+    assert!(!message.contains("learning rate"), "{message}");
+}
+
+#[test]
+fn zero_log_interval_is_rejected() {
+    let output = run(&["train", "--steps", "1", "--log-every", "0"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("--log-every"), "{}", stderr(&output));
+}
+
+#[test]
 fn config_file_names_every_rejected_field() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.json");

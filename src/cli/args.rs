@@ -144,6 +144,14 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// Rejects flag values that no configuration check covers.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.log_every == 0 {
+            anyhow::bail!("invalid --log-every 0: use a whole number of steps of at least 1");
+        }
+        Ok(())
+    }
+
     /// Applies every given flag on top of `base`.
     pub fn apply(&self, base: TrainingConfig) -> TrainingConfig {
         let mut config = match self.seed {

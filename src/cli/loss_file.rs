@@ -154,8 +154,22 @@ fn to_tensor(rows: &[Vec<f32>], case: &str, field: &str, device: &Device) -> Res
     let Some(width) = rows.first().map(Vec::len) else {
         bail!("case `{case}`: {field} has no rows; the variance needs at least 2");
     };
+    if width == 0 {
+        bail!("case `{case}`: {field} has rows of 0 values; give each row at least 1");
+    }
     if let Some(index) = rows.iter().position(|row| row.len() != width) {
         bail!("case `{case}`: row {index} of {field} has {} values, row 0 has {width}", rows[index].len());
+    }
+    // JSON numbers beyond the f32 range arrive as infinity; name them instead of reporting a
+    // non-finite loss with training advice.
+    for (row, values) in rows.iter().enumerate() {
+        if let Some(column) = values.iter().position(|value| !value.is_finite()) {
+            bail!(
+                "case `{case}`: {field}[{row}][{column}] is not a finite f32 (it is {}); use values \
+                 within ±3.4e38",
+                values[column]
+            );
+        }
     }
     Ok(Tensor::from_data(TensorData::new(rows.concat(), [rows.len(), width]), device))
 }

@@ -73,6 +73,7 @@ fn train(args: TrainArgs) -> Result<()> {
         }
         None => base,
     };
+    args.run.check()?;
     let config = args.run.apply(base);
     config.validate()?;
     let name = run_name(&config);
@@ -107,6 +108,7 @@ fn compare(args: CompareArgs) -> Result<()> {
         }
         None => base_config(run_args, TrainingConfig::preset(Preset::Vicreg))?,
     };
+    run_args.check()?;
     let config_b = run_args.apply(base);
     config_b.validate()?;
     let loss_a = args.a.weights_on(&config_b.loss);
