@@ -126,10 +126,24 @@ pub fn draw_compare(
     charts: &mut Charts,
     sessions: [&Session; 2],
     snapshots: [Option<&MetricsSnapshot>; 2],
+    dirty: Dirty,
 ) {
-    for id in COMPARE_CANVASES {
+    // Only the loss chart changes with every step; the others follow the metrics snapshots.
+    let redrawn = COMPARE_CANVASES.into_iter().filter(|&id| {
+        if id == COMPARE_LOSS_CANVAS { dirty.loss } else { dirty.metrics }
+    });
+    for id in redrawn {
         charts.draw(id, |area| draw_compare_chart(id, area, sessions, snapshots));
     }
+}
+
+/// The chart data that changed since the last redraw.
+#[derive(Clone, Copy, Debug)]
+pub struct Dirty {
+    /// The loss history has new steps.
+    pub loss: bool,
+    /// A new metrics snapshot, or a restart, changed the metrics charts.
+    pub metrics: bool,
 }
 
 /// Formats a number of the summary table with three decimals. A value that rounds to zero

@@ -119,23 +119,17 @@ pub fn LossControls(
             .with(|config| config.loss.convention.name().to_string())
     });
 
-    let on_gamma = Callback::new(move |value: f64| {
-        state.change_config(Field::Gamma, |config| {
-            config.loss.gamma = value;
-            Ok(())
-        });
+    let on_gamma = state.setter(Field::Gamma, |config, value: f64| {
+        config.loss.gamma = value;
+        Ok(())
     });
-    let on_epsilon = Callback::new(move |value: f64| {
-        state.change_config(Field::Epsilon, |config| {
-            config.loss.epsilon = value;
-            Ok(())
-        });
+    let on_epsilon = state.setter(Field::Epsilon, |config, value: f64| {
+        config.loss.epsilon = value;
+        Ok(())
     });
-    let on_convention = Callback::new(move |name: String| {
-        state.change_config(Field::Convention, |config| {
-            config.loss.convention = name.parse::<Convention>()?;
-            Ok(())
-        });
+    let on_convention = state.setter(Field::Convention, |config, name: String| {
+        config.loss.convention = name.parse::<Convention>()?;
+        Ok(())
     });
     let convention_options = Convention::ALL
         .iter()

@@ -336,9 +336,7 @@ impl Runner {
 
     /// Redraws the charts whose data changed since the last redraw.
     pub fn redraw(&mut self) {
-        if self.loss_dirty || self.metrics_dirty {
-            self.draw_reference();
-        }
+        self.draw_reference();
         if self.loss_dirty {
             self.charts.draw_loss(&self.session);
             self.loss_dirty = false;

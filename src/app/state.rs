@@ -330,6 +330,16 @@ impl AppState {
         }
     }
 
+    /// Returns a callback that applies each value it receives with `set`, as a change of
+    /// `field` through [`change_config`](Self::change_config).
+    pub fn setter<T: 'static>(
+        self,
+        field: Field,
+        set: fn(&mut TrainingConfig, T) -> Result<(), String>,
+    ) -> Callback<T> {
+        Callback::new(move |value: T| self.change_config(field, |config| set(config, value)))
+    }
+
     fn checked_change(
         self,
         change: impl FnOnce(&mut TrainingConfig) -> Result<(), String>,

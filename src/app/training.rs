@@ -85,74 +85,54 @@ pub fn TrainingControls(
     let optimizer = text(|config| config.optimizer.name().to_string());
     let error = move |field: Field| Signal::derive(move || state.field_error(field));
 
-    let on_learning_rate = Callback::new(move |value: f64| {
-        state.change_config(Field::LearningRate, |config| {
-            config.learning_rate = value;
-            Ok(())
-        });
+    let on_learning_rate = state.setter(Field::LearningRate, |config, value: f64| {
+        config.learning_rate = value;
+        Ok(())
     });
-    let on_batch = Callback::new(move |value: f64| {
-        state.change_config(Field::BatchSize, |config| {
-            config.batch_size = batch_from_value(value)?;
-            Ok(())
-        });
+    let on_batch = state.setter(Field::BatchSize, |config, value: f64| {
+        config.batch_size = batch_from_value(value)?;
+        Ok(())
     });
-    let on_augmentation = Callback::new(move |value: f64| {
-        state.change_config(Field::Augmentation, |config| {
-            config.augmentation_strength = value as f32;
-            Ok(())
-        });
+    let on_augmentation = state.setter(Field::Augmentation, |config, value: f64| {
+        config.augmentation_strength = value as f32;
+        Ok(())
     });
-    let on_momentum = Callback::new(move |value: f64| {
-        state.change_config(Field::Momentum, |config| {
-            config.momentum = value;
-            Ok(())
-        });
+    let on_momentum = state.setter(Field::Momentum, |config, value: f64| {
+        config.momentum = value;
+        Ok(())
     });
-    let on_embedding_dim = Callback::new(move |text: String| {
-        state.change_config(Field::EmbeddingDim, |config| {
-            let dim = parse_count(&text, "embedding dimension")?;
-            match config.expander_widths.last_mut() {
-                Some(last) => *last = dim,
-                None => config.expander_widths.push(dim),
-            }
-            Ok(())
-        });
+    let on_embedding_dim = state.setter(Field::EmbeddingDim, |config, text: String| {
+        let dim = parse_count(&text, "embedding dimension")?;
+        match config.expander_widths.last_mut() {
+            Some(last) => *last = dim,
+            None => config.expander_widths.push(dim),
+        }
+        Ok(())
     });
-    let on_encoder_widths = Callback::new(move |text: String| {
-        state.change_config(Field::EncoderWidths, |config| {
-            config.encoder_widths = parse_widths(&text, "encoder widths")?;
-            Ok(())
-        });
+    let on_encoder_widths = state.setter(Field::EncoderWidths, |config, text: String| {
+        config.encoder_widths = parse_widths(&text, "encoder widths")?;
+        Ok(())
     });
-    let on_expander_widths = Callback::new(move |text: String| {
-        state.change_config(Field::ExpanderWidths, |config| {
-            config.expander_widths = parse_widths(&text, "expander widths")?;
-            Ok(())
-        });
+    let on_expander_widths = state.setter(Field::ExpanderWidths, |config, text: String| {
+        config.expander_widths = parse_widths(&text, "expander widths")?;
+        Ok(())
     });
-    let on_seed = Callback::new(move |text: String| {
-        state.change_config(Field::Seed, |config| {
-            config.seed = text.trim().parse::<u64>().map_err(|_| {
-                format!(
-                    "invalid seed `{}`: enter a whole number of at least 0",
-                    text.trim()
-                )
-            })?;
-            Ok(())
-        });
+    let on_seed = state.setter(Field::Seed, |config, text: String| {
+        config.seed = text.trim().parse::<u64>().map_err(|_| {
+            format!(
+                "invalid seed `{}`: enter a whole number of at least 0",
+                text.trim()
+            )
+        })?;
+        Ok(())
     });
-    let on_dataset = Callback::new(move |name: String| {
-        state.change_config(Field::Dataset, |config| {
-            config.dataset = name.parse::<DatasetKind>()?;
-            Ok(())
-        });
+    let on_dataset = state.setter(Field::Dataset, |config, name: String| {
+        config.dataset = name.parse::<DatasetKind>()?;
+        Ok(())
     });
-    let on_optimizer = Callback::new(move |name: String| {
-        state.change_config(Field::Optimizer, |config| {
-            config.optimizer = name.parse::<OptimizerKind>()?;
-            Ok(())
-        });
+    let on_optimizer = state.setter(Field::Optimizer, |config, name: String| {
+        config.optimizer = name.parse::<OptimizerKind>()?;
+        Ok(())
     });
     let dataset_options = DatasetKind::ALL
         .iter()

@@ -92,18 +92,18 @@ pub fn Transport(
     let on_play = move |_| state.toggle_play();
     let on_step = move |_| state::send(Command::Step);
     let on_reset = move |_| state::send(Command::Reset);
-    let on_steps_per_frame = move |event| match parse_in_range(
-        &event_target_value(&event),
-        "steps per frame",
-        1,
-        MAX_STEPS_PER_FRAME,
-    ) {
-        Ok(steps) => {
-            state.steps_per_frame.set(steps);
-            set_pace_error.set(None);
+    // A pace input sets its signal from a whole number in range, or shows why it cannot.
+    let pace_input = move |name: &'static str, low: u32, high: u32, target: RwSignal<u32>| {
+        move |event| match parse_in_range(&event_target_value(&event), name, low, high) {
+            Ok(value) => {
+                target.set(value);
+                set_pace_error.set(None);
+            }
+            Err(message) => set_pace_error.set(Some(message)),
         }
-        Err(message) => set_pace_error.set(Some(message)),
     };
+    let on_steps_per_frame =
+        pace_input("steps per frame", 1, MAX_STEPS_PER_FRAME, state.steps_per_frame);
     let on_delay = move |event| {
         if let Ok(delay) =
             parse_in_range(&event_target_value(&event), "delay", 0, MAX_FRAME_DELAY_MS)
@@ -111,18 +111,8 @@ pub fn Transport(
             state.frame_delay_ms.set(delay);
         }
     };
-    let on_metrics_every = move |event| match parse_in_range(
-        &event_target_value(&event),
-        "metrics interval",
-        1,
-        MAX_METRICS_EVERY,
-    ) {
-        Ok(every) => {
-            state.metrics_every.set(every);
-            set_pace_error.set(None);
-        }
-        Err(message) => set_pace_error.set(Some(message)),
-    };
+    let on_metrics_every =
+        pace_input("metrics interval", 1, MAX_METRICS_EVERY, state.metrics_every);
 
     view! {
         <section class="panel transport">

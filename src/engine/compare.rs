@@ -147,8 +147,8 @@ impl Comparison {
     /// new weights resets both, so they stay in lockstep.
     pub fn apply_shared(&mut self, shared: TrainingConfig) -> Result<Applied, CompareError> {
         // Each run keeps its own λ, μ and ν; γ, ε and the convention are shared.
-        let loss_a = with_weights_of(&shared.loss, &self.a.config().loss);
-        let loss_b = with_weights_of(&shared.loss, &self.b.config().loss);
+        let loss_a = shared.loss.with_weights_of(&self.a.config().loss);
+        let loss_b = shared.loss.with_weights_of(&self.b.config().loss);
         let config_a = shared.clone().with_loss(loss_a);
         let config_b = shared.with_loss(loss_b);
         // Validate both first, so that a rejected change leaves both runs untouched.
@@ -172,17 +172,6 @@ impl Comparison {
         Ok(applied)
     }
 
-    /// Sets the loss settings of one run; it goes on from its current weights.
-    pub fn set_loss(&mut self, side: Side, loss: VicregLossConfig) -> Result<(), CompareError> {
-        let session = match side {
-            Side::A => &mut self.a,
-            Side::B => &mut self.b,
-        };
-        session
-            .set_loss(loss)
-            .map_err(|error| CompareError::Run { side, error })
-    }
-
     /// Starts both runs again from the shared initial weights.
     pub fn reset(&mut self) -> Result<(), CompareError> {
         self.a.reset().map_err(|error| CompareError::Run {
@@ -203,15 +192,6 @@ impl Comparison {
     }
 }
 
-/// Returns `shared` with the λ, μ and ν of `weights`.
-fn with_weights_of(shared: &VicregLossConfig, weights: &VicregLossConfig) -> VicregLossConfig {
-    let mut loss = shared.clone();
-    loss.invariance_weight = weights.invariance_weight;
-    loss.variance_weight = weights.variance_weight;
-    loss.covariance_weight = weights.covariance_weight;
-    loss
-}
-
 /// One metric of both runs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MetricDifference {
@@ -230,7 +210,7 @@ impl MetricDifference {
     }
 }
 
-/// Where two snapshots differ: the headline metrics and the collapse state of each run.
+/// Differences between two snapshots: the headline metrics and the collapse state of each run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ComparisonSummary {
     /// Steps taken by both runs when the snapshots were computed.

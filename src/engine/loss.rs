@@ -211,6 +211,16 @@ impl LossOutput {
 }
 
 impl VicregLossConfig {
+    /// Returns this configuration with the λ, μ and ν of `weights`, keeping γ, ε and the
+    /// convention.
+    pub fn with_weights_of(&self, weights: &VicregLossConfig) -> Self {
+        let mut loss = self.clone();
+        loss.invariance_weight = weights.invariance_weight;
+        loss.variance_weight = weights.variance_weight;
+        loss.covariance_weight = weights.covariance_weight;
+        loss
+    }
+
     /// Checks every setting, so that a UI can reject a value before it reaches training.
     pub fn validate(&self) -> Result<(), LossError> {
         let settings = [

@@ -98,12 +98,7 @@ impl Preset {
 
     /// Returns `loss` with this preset's λ, μ and ν, keeping its γ, ε and convention.
     pub fn weights_on(self, loss: &VicregLossConfig) -> VicregLossConfig {
-        let weights = self.loss();
-        let mut loss = loss.clone();
-        loss.invariance_weight = weights.invariance_weight;
-        loss.variance_weight = weights.variance_weight;
-        loss.covariance_weight = weights.covariance_weight;
-        loss
+        loss.with_weights_of(&self.loss())
     }
 
     /// Returns whether `loss` has this preset's λ, μ and ν.

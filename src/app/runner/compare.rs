@@ -10,7 +10,7 @@ use crate::engine::compare::{Comparison, ComparisonSummary};
 use crate::engine::{LossError, Preset, Session, TrainError, TrainingConfig};
 
 use super::Runner;
-use crate::app::compare::draw_compare;
+use crate::app::compare::{Dirty, draw_compare};
 use crate::app::transport::preset_label;
 
 impl Runner {
@@ -163,13 +163,18 @@ impl Runner {
         }
     }
 
-    /// Draws the charts of both runs while compare mode is on.
+    /// Redraws the charts of both runs whose data changed, while compare mode is on.
     pub(super) fn draw_reference(&mut self) {
         if let Some(reference) = &self.reference {
+            let dirty = Dirty {
+                loss: self.loss_dirty,
+                metrics: self.metrics_dirty,
+            };
             draw_compare(
                 &mut self.charts,
                 [reference, &self.session],
                 [self.reference_snapshot.as_ref(), self.snapshot.as_ref()],
+                dirty,
             );
         }
     }
