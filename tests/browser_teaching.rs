@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::json;
 use support::{Browser, dist_dir, serve};
 
-/// Longest wait for a change the page makes within a frame or a few steps.
+/// Maximum wait for a change the page makes within a frame or a few steps.
 const SHORT: Duration = Duration::from_secs(60);
 
 /// Returns the page's `location.search`.
@@ -84,7 +84,7 @@ async fn url_round_trip_and_warnings() {
         "unknown keys are skipped: {error}"
     );
 
-    // The address bar holds every setting, and follows a change.
+    // The address bar contains every setting, and follows a change.
     browser
         .wait_for("the URL to list the settings", SHORT, || async {
             search(&browser).await.contains("seed=7")
@@ -265,7 +265,8 @@ async fn compare_mode_summarises_both_runs() {
         .await
         .and_then(|v| v.parse().ok())
         .expect("B's rank is a number");
-    assert!(rank_a.is_finite() && rank_b.is_finite());
+    assert!(rank_a.is_finite(), "A's rank {rank_a}");
+    assert!(rank_b.is_finite(), "B's rank {rank_b}");
     assert!(
         browser
             .text("#compare-summary caption")

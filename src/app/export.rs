@@ -269,7 +269,7 @@ pub fn PlotExport(
 /// An import reads the file with [`share::from_json`], which keeps the default of every rejected
 /// field, and applies the whole configuration as one change. The panel then lists each rejected
 /// field, and the status and error lines show the same. A file that cannot be read, is not a JSON
-/// object or gives an invalid configuration changes nothing, and the message says why. An import
+/// object or gives an invalid configuration changes nothing, and the message gives the reason. An import
 /// restarts training from fresh weights, so that the file reproduces its run.
 #[component]
 pub fn ExportPanel(

@@ -127,7 +127,7 @@ fn parse_switch(value: &str, key: &str, problems: &mut Vec<String>) -> bool {
     }
 }
 
-/// What the page's URL records besides the training settings.
+/// Page state that the URL records besides the training settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageSwitches {
     /// Backend requested at load.
